@@ -1,0 +1,2 @@
+/** The {@code blaze} command. */
+package dev.blazedb.cli;

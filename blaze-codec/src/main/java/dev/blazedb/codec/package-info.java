@@ -1,0 +1,2 @@
+/** The BlazeBinary record format: encoder and decoder. */
+package dev.blazedb.codec;

@@ -1,0 +1,2 @@
+/** The BlazeDB embedded database. */
+package dev.blazedb;
