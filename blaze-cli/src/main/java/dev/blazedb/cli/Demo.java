@@ -1,0 +1,412 @@
+package dev.blazedb.cli;
+
+import dev.blazedb.BlazeCollection;
+import dev.blazedb.BlazeDBClient;
+import dev.blazedb.ChangeEvent;
+import dev.blazedb.ChangeType;
+import dev.blazedb.InvalidPasswordException;
+import dev.blazedb.NodeId;
+import dev.blazedb.data.BlazeDataRecord;
+import dev.blazedb.data.BlazeValue;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import reactor.core.Disposable;
+
+/**
+ * The tour {@code blaze demo} gives: a list of {@link Step}s run in order against shared state.
+ * Later features (sync over each transport) add steps to {@link #steps()}.
+ */
+final class Demo {
+
+    /** One step of the tour: a title, and what it does and prints. */
+    interface Step {
+        /** A short imperative title, printed as the step's heading. */
+        String title();
+
+        /** Runs the step, printing through {@link Demo#say}. */
+        void run(Demo demo) throws Exception;
+    }
+
+    private record SimpleStep(String title, Action action) implements Step {
+        @Override
+        public void run(Demo demo) throws Exception {
+            action.run(demo);
+        }
+    }
+
+    /** What a step does. */
+    @FunctionalInterface
+    interface Action {
+        /** Does it. */
+        void run(Demo demo) throws Exception;
+    }
+
+    /** A step with {@code title} that does {@code action}. */
+    static Step step(String title, Action action) {
+        return new SimpleStep(title, action);
+    }
+
+    /** The tour's steps, in order. */
+    static List<Step> steps() {
+        return List.of(
+                step("Create an encrypted database", Demo::create),
+                step("Subscribe to the change stream", Demo::subscribe),
+                step("Write records", Demo::write),
+                step("Close the database", Demo::closeDatabase),
+                step("Reopen it with the same password and fetch a record by id", Demo::reopen),
+                step("Try a wrong password", Demo::wrongPassword),
+                step("Clean up", Demo::cleanUp));
+    }
+
+    static final String PASSWORD = "correct horse battery staple";
+    static final String WRONG_PASSWORD = "battery horse staple correct";
+    static final String HELLO = "Hello from DB1!";
+    private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(10);
+    private static final String INDENT = "      ";
+
+    private final PrintWriter out;
+    private final boolean keep;
+    private final Map<String, Duration> timings = new LinkedHashMap<>();
+    private final List<ChangeEvent> events = new ArrayList<>();
+    private final long started = System.nanoTime();
+
+    private Path folder;
+    private Path file;
+    private BlazeDBClient db;
+    private Disposable subscription;
+    private NodeId nodeId;
+    private UUID helloId;
+    private int writes;
+    private int replayed;
+    private long lastSequence;
+    private boolean wrongPasswordRefused;
+    private boolean filesUntouched;
+    private boolean plaintextFound;
+
+    Demo(PrintWriter out, boolean keep) {
+        this.out = out;
+        this.keep = keep;
+    }
+
+    /** Runs {@code steps} in order, then prints a summary; cleans up even when a step fails. */
+    void run(List<Step> steps) throws Exception {
+        say("BlazeDB demo: an encrypted, embedded document database, in " + steps.size() + " steps.");
+        say("");
+        try {
+            int n = 0;
+            for (Step step : steps) {
+                n++;
+                say("[" + n + "/" + steps.size() + "] " + step.title());
+                long t0 = System.nanoTime();
+                step.run(this);
+                Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                timings.put(step.title(), took);
+                say(INDENT + "(" + millis(took) + ")");
+                say("");
+            }
+            summary();
+        } finally {
+            releaseQuietly();
+        }
+    }
+
+    /** Prints one line; safe from any thread (change events arrive on the database's threads). */
+    synchronized void say(String line) {
+        out.println(line);
+        out.flush();
+    }
+
+    private void detail(String line) {
+        say(INDENT + line);
+    }
+
+    // --- the steps -----------------------------------------------------------------------------
+
+    private void create() throws IOException {
+        folder = Files.createTempDirectory("blaze-demo-");
+        file = folder.resolve("demo.blazedb");
+        long t0 = System.nanoTime();
+        db = BlazeDBClient.open("demo", file, PASSWORD.toCharArray());
+        Duration opened = Duration.ofNanos(System.nanoTime() - t0);
+        nodeId = db.nodeId();
+        detail("BlazeDBClient.open(\"demo\", file, password)");
+        detail("file      " + file);
+        detail("password  \"" + PASSWORD + "\"");
+        detail("          -> Argon2id derives the key; every entry is sealed with AES-256-GCM");
+        detail("node id   " + nodeId + " (identifies this database when it syncs)");
+        detail("opened in " + millis(opened) + " (most of it is the deliberately slow key derivation)");
+    }
+
+    private void subscribe() {
+        subscription = db.changes().subscribe(this::onChange, this::onChangeError);
+        detail("db.changes() is a hot Flux<ChangeEvent>: each committed write arrives here, in order,");
+        detail("and is printed below as \"change #sequence TYPE collection/id\".");
+    }
+
+    private void write() {
+        BlazeDataRecord hello = BlazeDataRecord.builder().put("message", HELLO).put("value", 42L).build();
+        detail("db.insert(" + Json.write(hello) + ")");
+        helloId = db.insert(hello);
+        awaitChange(helloId, ChangeType.INSERT);
+
+        BlazeDataRecord second = BlazeDataRecord.builder()
+                .put("message", "Records are documents of typed values")
+                .put("tags", BlazeValue.array(List.of(BlazeValue.string("typed"), BlazeValue.string("encrypted"))))
+                .put("score", 9.5)
+                .build();
+        detail("db.insert(" + Json.write(second) + ")");
+        UUID secondId = db.insert(second);
+        awaitChange(secondId, ChangeType.INSERT);
+
+        BlazeCollection tasks = db.collection("tasks");
+        Instant due = Instant.parse("2030-01-01T09:00:00Z");
+        List<BlazeDataRecord> todo = List.of(
+                task("Read the README", false, due),
+                task("Run blaze demo", true, due),
+                task("Sync two databases", false, due.plus(Duration.ofDays(7))));
+        detail("db.collection(\"tasks\").insertMany(3 records)   (atomic: all or none)");
+        List<UUID> taskIds = tasks.insertMany(todo);
+        taskIds.forEach(id -> awaitChange(id, ChangeType.INSERT));
+
+        BlazeDataRecord changes = BlazeDataRecord.builder().put("score", 10.0).build();
+        detail("db.update(id, " + Json.write(changes) + ")   (merges the fields, sets updatedAt)");
+        db.update(secondId, changes);
+        awaitChange(secondId, ChangeType.UPDATE);
+
+        detail("tasks.delete(\"Run blaze demo\")");
+        tasks.delete(taskIds.get(1));
+        awaitChange(taskIds.get(1), ChangeType.DELETE);
+
+        writes = 7;
+        detail("now: " + db.count() + " records in \"default\", " + tasks.count() + " in \"tasks\"");
+    }
+
+    private static BlazeDataRecord task(String title, boolean done, Instant due) {
+        return BlazeDataRecord.builder()
+                .put("title", title)
+                .put("done", done)
+                .put("due", BlazeValue.date(due))
+                .build();
+    }
+
+    private void closeDatabase() throws IOException {
+        subscription.dispose();
+        db.close();
+        db = null;
+        long size = folderSize();
+        plaintextFound = containsInFolder(HELLO.getBytes(StandardCharsets.UTF_8));
+        detail("db.close()");
+        detail("on disk: " + size + " bytes in " + fileNames());
+        detail("is \"" + HELLO + "\" readable in the file? " + (plaintextFound ? "YES (unexpected!)" : "no, it is encrypted"));
+    }
+
+    private void reopen() {
+        long t0 = System.nanoTime();
+        db = BlazeDBClient.open("demo", file, PASSWORD.toCharArray());
+        Duration opened = Duration.ofNanos(System.nanoTime() - t0);
+        detail("BlazeDBClient.open(\"demo\", file, password)   opened in " + millis(opened));
+        detail("node id " + db.nodeId() + (db.nodeId().equals(nodeId) ? " (the same as before)" : " (CHANGED!)"));
+        detail("db.fetch(" + helloId + "):");
+        Optional<BlazeDataRecord> hello = db.fetch(helloId);
+        if (hello.isEmpty()) {
+            throw new IllegalStateException("the record " + helloId + " is missing after reopening");
+        }
+        for (String line : Json.writePretty(hello.get()).split("\n")) {
+            detail("  " + line);
+        }
+        List<ChangeEvent> replay = db.changes(0)
+                .takeUntil(e -> e.sequence() >= lastSequence)
+                .collectList()
+                .block(EVENT_TIMEOUT);
+        replayed = replay == null ? 0 : replay.size();
+        detail("db.changes(0) replays the log: " + replayed + " committed changes, then would continue live");
+        db.close();
+        db = null;
+    }
+
+    private void wrongPassword() throws IOException {
+        Map<Path, String> before = fingerprints();
+        detail("BlazeDBClient.open(\"demo\", file, \"" + WRONG_PASSWORD + "\")");
+        try (BlazeDBClient intruder = BlazeDBClient.open("demo", file, WRONG_PASSWORD.toCharArray())) {
+            throw new IllegalStateException("a wrong password opened the database " + intruder.name());
+        } catch (InvalidPasswordException expected) {
+            wrongPasswordRefused = true;
+            detail("refused: " + expected.getClass().getSimpleName() + ": " + expected.getMessage());
+        }
+        filesUntouched = before.equals(fingerprints());
+        detail("files in the folder unchanged (SHA-256 before and after): " + (filesUntouched ? "yes" : "NO!"));
+    }
+
+    private void cleanUp() throws IOException {
+        if (keep) {
+            detail("kept " + folder + " (--keep)");
+            return;
+        }
+        deleteFolder();
+        detail("deleted " + folder);
+    }
+
+    private void summary() {
+        Duration total = Duration.ofNanos(System.nanoTime() - started);
+        say("Summary");
+        detail(writes + " writes (5 inserts, 1 update, 1 delete) in 2 collections; "
+                + events.size() + " change events streamed live");
+        detail("closed, reopened, record " + helloId + " fetched intact; "
+                + replayed + " changes replayed from the log");
+        detail("wrong password " + (wrongPasswordRefused ? "refused" : "NOT refused")
+                + (filesUntouched ? ", files untouched" : ", files CHANGED")
+                + "; plaintext in the file: " + (plaintextFound ? "FOUND" : "none"));
+        detail("time per step:");
+        int width = timings.keySet().stream().mapToInt(String::length).max().orElse(0);
+        timings.forEach((title, took) -> detail(String.format("  %-" + width + "s  %8s", title, millis(took))));
+        detail(String.format("  %-" + width + "s  %8s", "total", millis(total)));
+    }
+
+    // --- change events -------------------------------------------------------------------------
+
+    private synchronized void onChange(ChangeEvent event) {
+        events.add(event);
+        lastSequence = Math.max(lastSequence, event.sequence());
+        say(INDENT + "  change #" + event.sequence() + " " + event.type() + " " + event.collection() + "/"
+                + event.recordId() + (event.isRemote() ? " (from a peer)" : ""));
+        notifyAll();
+    }
+
+    private synchronized void onChangeError(Throwable error) {
+        say(INDENT + "  change stream failed: " + error);
+        notifyAll();
+    }
+
+    private synchronized void awaitChange(UUID recordId, ChangeType type) {
+        long deadline = System.nanoTime() + EVENT_TIMEOUT.toNanos();
+        while (events.stream().noneMatch(e -> e.recordId().equals(recordId) && e.type() == type)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new IllegalStateException("no " + type + " change event for " + recordId + " within " + EVENT_TIMEOUT);
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a change event", e);
+            }
+        }
+    }
+
+    // --- files ---------------------------------------------------------------------------------
+
+    private List<Path> files() throws IOException {
+        try (Stream<Path> walk = Files.walk(folder)) {
+            return walk.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    private String fileNames() throws IOException {
+        List<String> names = new ArrayList<>();
+        for (Path f : files()) {
+            names.add(folder.relativize(f).toString());
+        }
+        return String.join(", ", names);
+    }
+
+    private long folderSize() throws IOException {
+        long size = 0;
+        for (Path f : files()) {
+            size += Files.size(f);
+        }
+        return size;
+    }
+
+    private boolean containsInFolder(byte[] needle) throws IOException {
+        for (Path f : files()) {
+            if (indexOf(Files.readAllBytes(f), needle) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private Map<Path, String> fingerprints() throws IOException {
+        Map<Path, String> hashes = new LinkedHashMap<>();
+        for (Path f : files()) {
+            hashes.put(f, sha256(Files.readAllBytes(f)));
+        }
+        return hashes;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+    }
+
+    private void deleteFolder() throws IOException {
+        if (folder == null || !Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private void releaseQuietly() {
+        if (subscription != null) {
+            subscription.dispose();
+        }
+        if (db != null) {
+            try {
+                db.close();
+            } catch (RuntimeException e) {
+                say(INDENT + "closing the database failed: " + e.getMessage());
+            }
+            db = null;
+        }
+        if (!keep) {
+            try {
+                deleteFolder();
+            } catch (IOException | UncheckedIOException e) {
+                say(INDENT + "could not delete " + folder + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static String millis(Duration d) {
+        long micros = d.toNanos() / 1_000;
+        return micros < 10_000 ? String.format("%.1f ms", micros / 1000.0) : (micros / 1000) + " ms";
+    }
+}

@@ -1,0 +1,1185 @@
+package dev.blazedb.codec;
+
+import dev.blazedb.data.BlazeDataRecord;
+import dev.blazedb.data.BlazeValue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.ReadOnlyBufferException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.zip.CRC32;
+
+/**
+ * The BlazeBinary record format: encoder and decoder, byte-compatible with the original
+ * BlazeDB's record encoder.
+ *
+ * <h2>Record</h2>
+ * All integers are big-endian; there are no varints.
+ * <pre>
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +---------------------------------------------------------------+
+ * |                 magic "BLAZE" (42 4C 41 5A 45)                |
+ * +                               +---------------+---------------+
+ * |                               |    version    | field count   |
+ * +---------------+---------------+---------------+---------------+
+ * |  (field count)|  fields: key, then tagged value, sorted by    ...
+ * +---------------+  key in code-point order                      |
+ * ...                                                             |
+ * +---------------------------------------------------------------+
+ * |                 CRC32 (version 2 only)                        |
+ * +---------------------------------------------------------------+
+ *
+ * offset 0  magic        5 bytes
+ * offset 5  version      1 byte: 0x01 = no trailer, 0x02 = CRC32 trailer
+ * offset 6  field count  u16, at most 65,535
+ * offset 8  fields       field count times (key, value)
+ * last 4    CRC32        version 2 only: java.util.zip.CRC32 of every preceding byte
+ * </pre>
+ *
+ * <h2>Keys</h2>
+ * <pre>
+ * +------+                          one of the 58 common keys (id 0x01..0x3A):
+ * |  id  |                          "id" = 0x01 ... "isFavorite" = 0x3A
+ * +------+
+ * +------+-----------+------------+ any other key; a key that is in the
+ * | 0xFF | length u16| UTF-8 bytes| table is always written in its one-byte form
+ * +------+-----------+------------+
+ * </pre>
+ *
+ * <h2>Values: a tag byte, then the payload</h2>
+ * <pre>
+ * tag        kind                 payload
+ * 0x11       empty string         -
+ * 0x21..0x2F string, 1..15 bytes  (tag &amp; 0x0F) UTF-8 bytes
+ * 0x01       string, 16+ bytes    u32 byte length, UTF-8 bytes
+ * 0x12       int 0..255           u8            (always used for 0..255)
+ * 0x02       int                  i64 two's complement
+ * 0x03       double               IEEE-754 binary64 bits
+ * 0x04       bool                 u8: 0 = false, anything else = true
+ * 0x05       uuid                 16 bytes: most significant long, then least
+ * 0x06       date                 binary64 seconds since 2001-01-01T00:00:00Z
+ * 0x07       data                 u32 length, bytes
+ * 0x18       empty array          -
+ * 0x08       array                u16 count, count values
+ * 0x19       empty dictionary     -
+ * 0x09       dictionary           u16 count, per entry sorted by key:
+ *                                 u16 key length, UTF-8 key (never a table id), value
+ * 0x0A       vector               u32 count, count IEEE-754 binary32 bits
+ * 0x0B       null                 -
+ *
+ * Example {"message": "Hello from DB1!", "value": 42}, version 1:
+ * 42 4C 41 5A 45 01 00 02                        "BLAZE", v1, 2 fields
+ * FF 00 07 6D 65 73 73 61 67 65                  key "message" (not in the table)
+ * 2F 48 65 6C 6C 6F 20 66 72 6F 6D 20 44 42 31 21 inline string of 15 bytes
+ * 2E 12 2A                                       key "value" (0x2E), small int 42
+ * </pre>
+ *
+ * <h2>Encoding</h2>
+ * The encoder always writes the canonical form: the shortest string form, {@code 0x12} for ints
+ * 0..255, {@code 0x18}/{@code 0x19} for empty arrays and dictionaries, table ids for table keys,
+ * fields and dictionary entries in code-point order. It refuses, with an
+ * {@link IllegalArgumentException} that names the field: more than {@value #MAX_ENTRIES} fields
+ * or array or dictionary entries, arrays and dictionaries nested deeper than {@value #MAX_DEPTH},
+ * keys longer than 65,535 UTF-8 bytes, strings or keys holding an unpaired surrogate (they have
+ * no UTF-8 form), and records larger than a Java array can hold.
+ *
+ * <h2>Dates</h2>
+ * A date is {@code seconds since 2001-01-01T00:00:00Z} as a double. Encoding takes the double
+ * nearest to the instant (nanoseconds included). Decoding rounds to the nearest
+ * <em>microsecond</em>, so an {@link Instant} whose nano-of-second is a multiple of 1,000 and
+ * which lies less than 2<sup>33</sup> seconds (about 272 years, 1728 to 2273) from
+ * 2001-01-01T00:00:00Z round-trips exactly; others come back within half a microsecond, or
+ * within one unit in the last place of the double further out. A decoded date that is NaN,
+ * infinite, or outside the range of {@link Instant} is malformed input.
+ *
+ * <h2>Decoding</h2>
+ * Decoders accept versions 1 and 2 (verifying the CRC32 of version 2) and throw only
+ * {@link BlazeBinaryException}, with the byte offset counted from the record's first byte, for:
+ * truncated input, wrong magic or version, a CRC mismatch, an unknown tag or key id, invalid
+ * UTF-8 (overlong forms, surrogates, code points above U+10FFFF, cut sequences), a duplicate
+ * field or dictionary key, nesting deeper than {@value #MAX_DEPTH}, a date outside the range of
+ * {@link Instant}, and bytes after the record. Every length and count is checked against the
+ * bytes that remain before anything is allocated for it, so memory use is linear in the
+ * input's size whatever the lengths claim. Decoders are lenient about non-canonical forms that
+ * have one meaning (fields out of order, a table key in its {@code 0xFF} form, a short string
+ * in the long form, a small int in the 8-byte form, an empty array or dictionary with a zero
+ * count): {@code encode(decode(bytes))} equals {@code bytes} for canonical input only.
+ *
+ * <p>All methods are thread-safe; the class holds no mutable state.
+ */
+public final class BlazeBinary {
+
+    /** The largest number of fields in a record and of entries in an array or dictionary. */
+    public static final int MAX_ENTRIES = 65_535;
+
+    /**
+     * The deepest nesting of arrays and dictionaries: a field's value is at depth 1, so a record
+     * may hold an array in a dictionary in an array ... 64 containers deep, and no deeper.
+     */
+    public static final int MAX_DEPTH = 64;
+
+    /** The format version without a trailer. */
+    public static final int VERSION_PLAIN = 1;
+
+    /** The format version with a CRC32 trailer. */
+    public static final int VERSION_CRC32 = 2;
+
+    /** The size of magic, version and field count. */
+    static final int HEADER_LENGTH = 8;
+
+    /** The size of the version 2 trailer. */
+    static final int CRC_LENGTH = 4;
+
+    static final long REFERENCE_EPOCH_SECOND = 978_307_200L; // 2001-01-01T00:00:00Z
+
+    private static final byte[] MAGIC = {0x42, 0x4C, 0x41, 0x5A, 0x45};
+    private static final int OFFSET_VERSION = 5;
+    private static final int OFFSET_FIELD_COUNT = 6;
+
+    private static final int TAG_STRING = 0x01;
+    private static final int TAG_INT = 0x02;
+    private static final int TAG_DOUBLE = 0x03;
+    private static final int TAG_BOOL = 0x04;
+    private static final int TAG_UUID = 0x05;
+    private static final int TAG_DATE = 0x06;
+    private static final int TAG_DATA = 0x07;
+    private static final int TAG_ARRAY = 0x08;
+    private static final int TAG_DICTIONARY = 0x09;
+    private static final int TAG_VECTOR = 0x0A;
+    private static final int TAG_NULL = 0x0B;
+    private static final int TAG_EMPTY_STRING = 0x11;
+    private static final int TAG_SMALL_INT = 0x12;
+    private static final int TAG_EMPTY_ARRAY = 0x18;
+    private static final int TAG_EMPTY_DICTIONARY = 0x19;
+    private static final int TAG_INLINE_STRING = 0x20;
+    private static final int MAX_INLINE_STRING = 15;
+    private static final int LONG_KEY = 0xFF;
+    private static final int MAX_KEY_BYTES = 0xFFFF;
+
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    /** The common-key table, indexed by one-byte id; index 0 is unused. */
+    private static final String[] KEYS = {
+        null,
+        "id", "createdAt", "updatedAt", "userId", "teamId", "title", "description", "status",
+        "priority", "assignedTo", "tags", "completedAt", "dueDate", "startDate", "category",
+        "name", "email", "password", "username", "firstName", "lastName", "age", "phone",
+        "address", "city", "state", "zip", "country", "organizationId", "projectId", "taskId",
+        "bugId", "issueId", "commentId", "attachmentId", "versionId", "parentId", "childIds",
+        "metadata", "config", "settings", "preferences", "type", "kind", "label", "value",
+        "count", "total", "sum", "average", "min", "max", "isActive", "isDeleted", "isPublic",
+        "isPrivate", "isArchived", "isFavorite",
+    };
+    private static final int MAX_KEY_ID = 0x3A;
+
+    /** Open-addressing table from key to id, for the encoder: no boxing, one probe typically. */
+    private static final int KEY_SLOTS = 256;
+    private static final String[] SLOT_KEYS = new String[KEY_SLOTS];
+    private static final byte[] SLOT_IDS = new byte[KEY_SLOTS];
+
+    static {
+        for (int id = 1; id <= MAX_KEY_ID; id++) {
+            int slot = slot(KEYS[id].hashCode());
+            while (SLOT_KEYS[slot] != null) {
+                slot = (slot + 1) & (KEY_SLOTS - 1);
+            }
+            SLOT_KEYS[slot] = KEYS[id];
+            SLOT_IDS[slot] = (byte) id;
+        }
+    }
+
+    private static final BlazeValue EMPTY_STRING = BlazeValue.string("");
+    private static final BlazeValue EMPTY_ARRAY = BlazeValue.array(List.of());
+    private static final BlazeValue EMPTY_DICTIONARY = BlazeValue.dictionary(Map.of());
+    private static final BlazeValue TRUE = BlazeValue.bool(true);
+    private static final BlazeValue FALSE = BlazeValue.bool(false);
+    private static final BlazeValue NULL = BlazeValue.nullValue();
+    private static final BlazeValue[] SMALL_INTS = new BlazeValue[256];
+
+    static {
+        for (int i = 0; i < SMALL_INTS.length; i++) {
+            SMALL_INTS[i] = BlazeValue.integer(i);
+        }
+    }
+
+    private static final long MIN_EPOCH_SECOND = Instant.MIN.getEpochSecond();
+    private static final long MAX_EPOCH_SECOND = Instant.MAX.getEpochSecond();
+    private static final long EXACT_DOUBLE_LONG = 1L << 53;
+
+    private BlazeBinary() {
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Encoding
+
+    /**
+     * Encodes a record as version 1 (no CRC32 trailer).
+     *
+     * @throws IllegalArgumentException if the record exceeds a limit of the format (see the class
+     *     documentation)
+     */
+    public static byte[] encode(BlazeDataRecord record) {
+        return encode(record, false);
+    }
+
+    /**
+     * Encodes a record as version 2 with a CRC32 trailer when {@code withCrc}, else as version 1.
+     *
+     * @throws IllegalArgumentException if the record exceeds a limit of the format
+     */
+    public static byte[] encode(BlazeDataRecord record, boolean withCrc) {
+        byte[] out = new byte[encodedSize(record, withCrc)];
+        write(record, withCrc, out, 0);
+        return out;
+    }
+
+    /**
+     * The exact number of bytes {@link #encode(BlazeDataRecord, boolean)} produces for this record.
+     *
+     * @throws IllegalArgumentException if the record exceeds a limit of the format
+     */
+    public static int encodedSize(BlazeDataRecord record, boolean withCrc) {
+        Objects.requireNonNull(record, "record");
+        Sizer sizer = new Sizer();
+        long size = sizer.record(record) + (withCrc ? CRC_LENGTH : 0);
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("record needs " + size + " bytes, more than a Java array can hold");
+        }
+        return (int) size;
+    }
+
+    /**
+     * Encodes a record into {@code target} at its position, and advances the position past it.
+     *
+     * <p>A heap buffer is written in place; a direct buffer receives one bulk copy of the encoded
+     * bytes. Nothing is written when the record does not fit.
+     *
+     * @return the number of bytes written, {@link #encodedSize(BlazeDataRecord, boolean)}
+     * @throws IllegalArgumentException if fewer bytes remain in {@code target} than the record
+     *     needs (the message says how many), or if the record exceeds a limit of the format
+     * @throws ReadOnlyBufferException if {@code target} is read-only
+     */
+    public static int encode(BlazeDataRecord record, boolean withCrc, ByteBuffer target) {
+        int size = encodedSize(record, withCrc);
+        if (target.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        int position = target.position();
+        if (target.remaining() < size) {
+            throw new IllegalArgumentException("the record needs " + size + " bytes, the buffer has "
+                    + target.remaining() + " remaining");
+        }
+        if (target.hasArray()) {
+            write(record, withCrc, target.array(), target.arrayOffset() + position);
+        } else {
+            byte[] bytes = new byte[size];
+            write(record, withCrc, bytes, 0);
+            target.put(position, bytes);
+        }
+        target.position(position + size);
+        return size;
+    }
+
+    private static void write(BlazeDataRecord record, boolean withCrc, byte[] out, int offset) {
+        Writer writer = new Writer(out, offset);
+        writer.record(record, withCrc ? VERSION_CRC32 : VERSION_PLAIN);
+        if (withCrc) {
+            CRC32 crc = new CRC32();
+            crc.update(out, offset, writer.pos - offset);
+            INT.set(out, writer.pos, (int) crc.getValue());
+        }
+    }
+
+    /** Computes sizes and checks the format's limits; the writer relies on both. */
+    private static final class Sizer implements BiConsumer<String, BlazeValue> {
+        private long size;
+        private int depth;
+        private boolean dictionary;
+        private String field;
+
+        long record(BlazeDataRecord record) {
+            int count = record.size();
+            if (count > MAX_ENTRIES) {
+                throw new IllegalArgumentException("record has " + count + " fields, more than " + MAX_ENTRIES);
+            }
+            size = HEADER_LENGTH;
+            record.fields().forEach(this);
+            return size;
+        }
+
+        @Override
+        public void accept(String key, BlazeValue value) {
+            if (dictionary) {
+                size += 2 + keyLength(key);
+            } else {
+                field = key;
+                size += tableId(key) != 0 ? 1 : 3 + keyLength(key);
+            }
+            value(value);
+        }
+
+        private long keyLength(String key) {
+            long length = utf8Length(key);
+            if (length < 0) {
+                throw refuse("key " + quote(key) + " holds an unpaired surrogate at index " + (-1 - length));
+            }
+            if (length > MAX_KEY_BYTES) {
+                throw refuse("key of " + length + " UTF-8 bytes is longer than " + MAX_KEY_BYTES);
+            }
+            return length;
+        }
+
+        private void value(BlazeValue value) {
+            if (value instanceof BlazeValue.StringValue v) {
+                long length = utf8Length(v.value());
+                if (length < 0) {
+                    throw refuse("string holds an unpaired surrogate at index " + (-1 - length));
+                }
+                size += length == 0 ? 1 : length <= MAX_INLINE_STRING ? 1 + length : 5 + length;
+            } else if (value instanceof BlazeValue.IntValue v) {
+                size += (v.value() & ~0xFFL) == 0 ? 2 : 9;
+            } else if (value instanceof BlazeValue.DoubleValue || value instanceof BlazeValue.DateValue) {
+                size += 9;
+            } else if (value instanceof BlazeValue.BoolValue) {
+                size += 2;
+            } else if (value instanceof BlazeValue.UuidValue) {
+                size += 17;
+            } else if (value instanceof BlazeValue.ArrayValue v) {
+                List<BlazeValue> list = v.value();
+                int count = list.size();
+                enter("array", count);
+                size += count == 0 ? 1 : 3;
+                for (int i = 0; i < count; i++) {
+                    value(list.get(i));
+                }
+                depth--;
+            } else if (value instanceof BlazeValue.DictionaryValue v) {
+                Map<String, BlazeValue> map = v.value();
+                int count = map.size();
+                enter("dictionary", count);
+                size += count == 0 ? 1 : 3;
+                boolean wasDictionary = dictionary;
+                dictionary = true;
+                map.forEach(this);
+                dictionary = wasDictionary;
+                depth--;
+            } else if (value instanceof BlazeValue.DataValue v) {
+                size += 5L + v.length();
+            } else if (value instanceof BlazeValue.VectorValue v) {
+                size += 5L + 4L * v.length();
+            } else {
+                size += 1; // null
+            }
+        }
+
+        private void enter(String kind, int count) {
+            if (count > MAX_ENTRIES) {
+                throw refuse(kind + " has " + count + " entries, more than " + MAX_ENTRIES);
+            }
+            if (++depth > MAX_DEPTH) {
+                throw refuse("arrays and dictionaries are nested deeper than " + MAX_DEPTH);
+            }
+        }
+
+        private IllegalArgumentException refuse(String reason) {
+            return new IllegalArgumentException("cannot encode field " + quote(field) + ": " + reason);
+        }
+
+        private static String quote(String s) {
+            if (s == null) {
+                return "(none)";
+            }
+            return "\"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"";
+        }
+    }
+
+    /** Writes a record whose size and limits the {@link Sizer} has checked into a large enough array. */
+    private static final class Writer implements BiConsumer<String, BlazeValue> {
+        private final byte[] buf;
+        private int pos;
+        private boolean dictionary;
+
+        Writer(byte[] buf, int pos) {
+            this.buf = buf;
+            this.pos = pos;
+        }
+
+        void record(BlazeDataRecord record, int version) {
+            byte[] b = buf;
+            int p = pos;
+            System.arraycopy(MAGIC, 0, b, p, MAGIC.length);
+            b[p + OFFSET_VERSION] = (byte) version;
+            SHORT.set(b, p + OFFSET_FIELD_COUNT, (short) record.size());
+            pos = p + HEADER_LENGTH;
+            record.fields().forEach(this);
+        }
+
+        @Override
+        public void accept(String key, BlazeValue value) {
+            if (dictionary) {
+                int start = pos + 2;
+                int end = writeUtf8(key, buf, start);
+                SHORT.set(buf, pos, (short) (end - start));
+                pos = end;
+            } else {
+                int id = tableId(key);
+                if (id != 0) {
+                    buf[pos++] = (byte) id;
+                } else {
+                    int start = pos + 3;
+                    int end = writeUtf8(key, buf, start);
+                    buf[pos] = (byte) LONG_KEY;
+                    SHORT.set(buf, pos + 1, (short) (end - start));
+                    pos = end;
+                }
+            }
+            value(value);
+        }
+
+        private void value(BlazeValue value) {
+            byte[] b = buf;
+            if (value instanceof BlazeValue.StringValue v) {
+                string(v.value());
+            } else if (value instanceof BlazeValue.IntValue v) {
+                long n = v.value();
+                if ((n & ~0xFFL) == 0) {
+                    b[pos] = TAG_SMALL_INT;
+                    b[pos + 1] = (byte) n;
+                    pos += 2;
+                } else {
+                    b[pos] = TAG_INT;
+                    LONG.set(b, pos + 1, n);
+                    pos += 9;
+                }
+            } else if (value instanceof BlazeValue.DoubleValue v) {
+                b[pos] = TAG_DOUBLE;
+                LONG.set(b, pos + 1, Double.doubleToRawLongBits(v.value()));
+                pos += 9;
+            } else if (value instanceof BlazeValue.BoolValue v) {
+                b[pos] = TAG_BOOL;
+                b[pos + 1] = (byte) (v.value() ? 1 : 0);
+                pos += 2;
+            } else if (value instanceof BlazeValue.UuidValue v) {
+                UUID uuid = v.value();
+                b[pos] = TAG_UUID;
+                LONG.set(b, pos + 1, uuid.getMostSignificantBits());
+                LONG.set(b, pos + 9, uuid.getLeastSignificantBits());
+                pos += 17;
+            } else if (value instanceof BlazeValue.DateValue v) {
+                b[pos] = TAG_DATE;
+                LONG.set(b, pos + 1, Double.doubleToRawLongBits(secondsSinceReference(v.value())));
+                pos += 9;
+            } else if (value instanceof BlazeValue.ArrayValue v) {
+                List<BlazeValue> list = v.value();
+                int count = list.size();
+                if (count == 0) {
+                    b[pos++] = TAG_EMPTY_ARRAY;
+                } else {
+                    b[pos] = TAG_ARRAY;
+                    SHORT.set(b, pos + 1, (short) count);
+                    pos += 3;
+                    for (int i = 0; i < count; i++) {
+                        value(list.get(i));
+                    }
+                }
+            } else if (value instanceof BlazeValue.DictionaryValue v) {
+                Map<String, BlazeValue> map = v.value();
+                int count = map.size();
+                if (count == 0) {
+                    b[pos++] = TAG_EMPTY_DICTIONARY;
+                } else {
+                    b[pos] = TAG_DICTIONARY;
+                    SHORT.set(b, pos + 1, (short) count);
+                    pos += 3;
+                    boolean wasDictionary = dictionary;
+                    dictionary = true;
+                    map.forEach(this);
+                    dictionary = wasDictionary;
+                }
+            } else if (value instanceof BlazeValue.DataValue v) {
+                byte[] data = v.value();
+                b[pos] = TAG_DATA;
+                INT.set(b, pos + 1, data.length);
+                System.arraycopy(data, 0, b, pos + 5, data.length);
+                pos += 5 + data.length;
+            } else if (value instanceof BlazeValue.VectorValue v) {
+                int count = v.length();
+                b[pos] = TAG_VECTOR;
+                INT.set(b, pos + 1, count);
+                int p = pos + 5;
+                for (int i = 0; i < count; i++, p += 4) {
+                    INT.set(b, p, Float.floatToRawIntBits(v.get(i)));
+                }
+                pos = p;
+            } else {
+                b[pos++] = TAG_NULL;
+            }
+        }
+
+        private void string(String s) {
+            int chars = s.length();
+            if (chars == 0) {
+                buf[pos++] = TAG_EMPTY_STRING;
+            } else if (chars <= MAX_INLINE_STRING) {
+                // At most 15 chars: usually inline; a non-ASCII one may need the long form.
+                int start = pos + 1;
+                int length = writeUtf8(s, buf, start) - start;
+                if (length <= MAX_INLINE_STRING) {
+                    buf[pos] = (byte) (TAG_INLINE_STRING | length);
+                    pos = start + length;
+                } else {
+                    System.arraycopy(buf, start, buf, start + 4, length);
+                    buf[pos] = TAG_STRING;
+                    INT.set(buf, pos + 1, length);
+                    pos = start + 4 + length;
+                }
+            } else {
+                // UTF-8 has at least as many bytes as UTF-16 has chars: the long form.
+                int start = pos + 5;
+                int end = writeUtf8(s, buf, start);
+                buf[pos] = TAG_STRING;
+                INT.set(buf, pos + 1, end - start);
+                pos = end;
+            }
+        }
+    }
+
+    /** The table id of a key, or 0 when the key is not in the table. */
+    static int tableId(String key) {
+        int slot = slot(key.hashCode());
+        while (true) {
+            String candidate = SLOT_KEYS[slot];
+            if (candidate == null) {
+                return 0;
+            }
+            if (candidate == key || candidate.equals(key)) {
+                return SLOT_IDS[slot];
+            }
+            slot = (slot + 1) & (KEY_SLOTS - 1);
+        }
+    }
+
+    private static int slot(int hash) {
+        return (hash ^ (hash >>> 8) ^ (hash >>> 16)) & (KEY_SLOTS - 1);
+    }
+
+    /** The table key with this id, or null. */
+    static String tableKey(int id) {
+        return id >= 1 && id <= MAX_KEY_ID ? KEYS[id] : null;
+    }
+
+    /**
+     * The number of UTF-8 bytes of {@code s}, or {@code -1 - index} of the first unpaired
+     * surrogate.
+     */
+    static long utf8Length(String s) {
+        int chars = s.length();
+        int i = 0;
+        while (i < chars && s.charAt(i) < 0x80) {
+            i++;
+        }
+        long length = i;
+        while (i < chars) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                length += 1;
+            } else if (c < 0x800) {
+                length += 2;
+            } else if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < chars && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    length += 4;
+                    i++;
+                } else {
+                    return -1L - i;
+                }
+            } else {
+                length += 3;
+            }
+            i++;
+        }
+        return length;
+    }
+
+    /** Writes the UTF-8 form of a string without unpaired surrogates; returns the end position. */
+    private static int writeUtf8(String s, byte[] b, int p) {
+        int chars = s.length();
+        int i = 0;
+        for (; i < chars; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                break;
+            }
+            b[p++] = (byte) c;
+        }
+        while (i < chars) {
+            char c = s.charAt(i++);
+            if (c < 0x80) {
+                b[p++] = (byte) c;
+            } else if (c < 0x800) {
+                b[p++] = (byte) (0xC0 | (c >>> 6));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                int cp = Character.toCodePoint(c, s.charAt(i++));
+                b[p++] = (byte) (0xF0 | (cp >>> 18));
+                b[p++] = (byte) (0x80 | ((cp >>> 12) & 0x3F));
+                b[p++] = (byte) (0x80 | ((cp >>> 6) & 0x3F));
+                b[p++] = (byte) (0x80 | (cp & 0x3F));
+            } else {
+                b[p++] = (byte) (0xE0 | (c >>> 12));
+                b[p++] = (byte) (0x80 | ((c >>> 6) & 0x3F));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+        return p;
+    }
+
+    /**
+     * The date payload for an instant: the double nearest to its seconds since
+     * 2001-01-01T00:00:00Z, kept inside the range {@link #instantFromSeconds} accepts.
+     */
+    static double secondsSinceReference(Instant instant) {
+        long seconds = instant.getEpochSecond() - REFERENCE_EPOCH_SECOND;
+        int nanos = instant.getNano();
+        double value = nanos == 0 ? (double) seconds : seconds + nanos / 1e9;
+        if (seconds > EXACT_DOUBLE_LONG || seconds < -EXACT_DOUBLE_LONG) {
+            // Within a few seconds of Instant.MIN/MAX the double may round past the end.
+            long back = (long) Math.floor(value) + REFERENCE_EPOCH_SECOND;
+            if (back > MAX_EPOCH_SECOND) {
+                value = Math.nextDown(value);
+            } else if (back < MIN_EPOCH_SECOND) {
+                value = Math.nextUp(value);
+            }
+        }
+        return value;
+    }
+
+    /**
+     * The instant for a date payload, rounded to the nearest microsecond, or null when the value
+     * is not finite or lies outside the range of {@link Instant}.
+     */
+    static Instant instantFromSeconds(double seconds) {
+        if (!(seconds >= -0x1p56 && seconds <= 0x1p56)) {
+            return null; // NaN, infinite, or far outside Instant's range
+        }
+        double whole = Math.floor(seconds);
+        long micros = Math.round((seconds - whole) * 1e6);
+        long epochSecond = (long) whole + REFERENCE_EPOCH_SECOND;
+        if (micros >= 1_000_000L) {
+            micros -= 1_000_000L;
+            epochSecond++;
+        }
+        if (epochSecond < MIN_EPOCH_SECOND || epochSecond > MAX_EPOCH_SECOND) {
+            return null;
+        }
+        return Instant.ofEpochSecond(epochSecond, micros * 1_000L);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Decoding
+
+    /**
+     * Decodes a record of version 1 or 2 that fills the whole array.
+     *
+     * @throws BlazeBinaryException if the bytes are not exactly one well-formed record
+     */
+    public static BlazeDataRecord decode(byte[] bytes) {
+        return new Reader(bytes, 0, bytes.length).record();
+    }
+
+    /**
+     * Decodes a record of version 1 or 2 that fills {@code length} bytes of {@code bytes} from
+     * {@code offset}. Error offsets count from {@code offset}.
+     *
+     * @throws BlazeBinaryException if the bytes are not exactly one well-formed record
+     * @throws IndexOutOfBoundsException if the range is not inside the array
+     */
+    public static BlazeDataRecord decode(byte[] bytes, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        return new Reader(bytes, offset, length).record();
+    }
+
+    /**
+     * Decodes a record of version 1 or 2 that fills {@code source} from its position to its
+     * limit, and on success moves the position to the limit. On failure the position is left
+     * unchanged. Error offsets count from the position.
+     *
+     * <p>A heap buffer is read in place; any other is copied to an array first.
+     *
+     * @throws BlazeBinaryException if the bytes are not exactly one well-formed record
+     */
+    public static BlazeDataRecord decode(ByteBuffer source) {
+        int position = source.position();
+        int length = source.remaining();
+        BlazeDataRecord record;
+        if (source.hasArray()) {
+            record = new Reader(source.array(), source.arrayOffset() + position, length).record();
+        } else {
+            byte[] copy = new byte[length];
+            source.get(position, copy);
+            record = new Reader(copy, 0, length).record();
+        }
+        source.position(position + length);
+        return record;
+    }
+
+    /**
+     * Compares strings by code point with one pass over their chars: UTF-16 order, except that
+     * surrogates (supplementary code points) sort above U+E000..U+FFFF.
+     */
+    static int compareCodePoints(String a, String b) {
+        if (a == b) {
+            return 0;
+        }
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                if (x >= 0xD800 && y >= 0xD800) {
+                    return fixUp(x) - fixUp(y);
+                }
+                return x - y;
+            }
+        }
+        return a.length() - b.length();
+    }
+
+    private static int fixUp(char c) {
+        return c >= 0xE000 ? c - 0x800 : c + 0x2000;
+    }
+
+    /** A one-shot decoder over a range of an array. */
+    private static final class Reader {
+        private final byte[] b;
+        private final int base;
+        private int end;
+        private int pos;
+
+        Reader(byte[] b, int offset, int length) {
+            this.b = b;
+            this.base = offset;
+            this.end = offset + length;
+            this.pos = offset;
+        }
+
+        BlazeDataRecord record() {
+            int length = end - base;
+            for (int i = 0; i < MAGIC.length; i++) {
+                if (i == length) {
+                    throw fail("truncated: the input ends inside the magic \"BLAZE\"", base + i);
+                }
+                if (b[base + i] != MAGIC[i]) {
+                    throw fail("not a BlazeBinary record: the magic is not \"BLAZE\" (byte " + hex(b[base + i]) + ")", base);
+                }
+            }
+            if (length < HEADER_LENGTH) {
+                throw fail("truncated: the header needs " + HEADER_LENGTH + " bytes, the input has " + length,
+                        base + length);
+            }
+            int version = b[base + OFFSET_VERSION];
+            if (version != VERSION_PLAIN && version != VERSION_CRC32) {
+                throw fail("unsupported version " + hex(b[base + OFFSET_VERSION]) + ", expected 0x01 or 0x02", base + OFFSET_VERSION);
+            }
+            if (version == VERSION_CRC32) {
+                if (length < HEADER_LENGTH + CRC_LENGTH) {
+                    throw fail("truncated: a version 2 record needs at least " + (HEADER_LENGTH + CRC_LENGTH)
+                            + " bytes (header and CRC32 trailer), the input has " + length, base + HEADER_LENGTH);
+                }
+                int trailer = end - CRC_LENGTH;
+                CRC32 crc = new CRC32();
+                crc.update(b, base, trailer - base);
+                int expected = (int) INT.get(b, trailer);
+                if ((int) crc.getValue() != expected) {
+                    throw fail("CRC32 mismatch: the trailer says " + hex32(expected) + ", the bytes give "
+                            + hex32((int) crc.getValue()), trailer);
+                }
+                end = trailer;
+            }
+            pos = base + OFFSET_FIELD_COUNT;
+            int countAt = pos;
+            int count = u16("the field count");
+            if (count > (end - pos) / 2) {
+                throw fail(count + " fields need at least " + 2L * count + " bytes, " + (end - pos) + " remain", countAt);
+            }
+            BlazeDataRecord record;
+            if (count == 0) {
+                record = BlazeDataRecord.empty();
+            } else {
+                String[] keys = new String[count];
+                BlazeValue[] values = new BlazeValue[count];
+                HashSet<String> seen = null;
+                for (int i = 0; i < count; i++) {
+                    int keyAt = pos;
+                    String key = fieldKey();
+                    if (i > 0) {
+                        seen = checkUnique(keys, i, key, keyAt, seen, "field");
+                    }
+                    keys[i] = key;
+                    values[i] = value(0);
+                }
+                record = new BlazeDataRecord(new ArrayMap(keys, values));
+            }
+            if (pos != end) {
+                throw fail((end - pos) + " bytes follow the record", pos);
+            }
+            return record;
+        }
+
+        /**
+         * Rejects a duplicate key. Sorted keys (the canonical form) need one comparison each;
+         * out-of-order keys are tolerated and checked with a set from the first one on.
+         */
+        private HashSet<String> checkUnique(String[] keys, int i, String key, int keyAt, HashSet<String> seen, String what) {
+            if (seen == null) {
+                int order = compareCodePoints(keys[i - 1], key);
+                if (order < 0) {
+                    return null;
+                }
+                if (order > 0) {
+                    seen = new HashSet<>(Arrays.asList(keys).subList(0, i));
+                }
+            }
+            if (seen == null || !seen.add(key)) {
+                throw fail("duplicate " + what + " key \"" + key + "\"", keyAt);
+            }
+            return seen;
+        }
+
+        private String fieldKey() {
+            if (pos >= end) {
+                throw fail("truncated: the input ends where a field key should begin", pos);
+            }
+            int id = b[pos] & 0xFF;
+            if (id >= 1 && id <= MAX_KEY_ID) {
+                pos++;
+                return KEYS[id];
+            }
+            if (id != LONG_KEY) {
+                throw fail("unknown key id " + hex(b[pos]), pos);
+            }
+            pos++;
+            int lengthAt = pos;
+            int length = u16("a key length");
+            return utf8(length, lengthAt, "key");
+        }
+
+        private BlazeValue value(int depth) {
+            if (pos >= end) {
+                throw fail("truncated: the input ends where a value should begin", pos);
+            }
+            int tagAt = pos;
+            int tag = b[pos++] & 0xFF;
+            if ((tag & 0xF0) == TAG_INLINE_STRING && tag != TAG_INLINE_STRING) {
+                int length = tag & 0x0F;
+                if (length > end - pos) {
+                    throw fail("truncated: an inline string of " + length + " bytes, " + (end - pos) + " remain", tagAt);
+                }
+                return new BlazeValue.StringValue(utf8(length, tagAt, "string"));
+            }
+            switch (tag) {
+                case TAG_EMPTY_STRING:
+                    return EMPTY_STRING;
+                case TAG_STRING: {
+                    int lengthAt = pos;
+                    int length = u32Length("string");
+                    return new BlazeValue.StringValue(utf8(length, lengthAt, "string"));
+                }
+                case TAG_SMALL_INT:
+                    need(1, "small int");
+                    return SMALL_INTS[b[pos++] & 0xFF];
+                case TAG_INT: {
+                    need(8, "int");
+                    long n = (long) LONG.get(b, pos);
+                    pos += 8;
+                    return (n & ~0xFFL) == 0 ? SMALL_INTS[(int) n] : new BlazeValue.IntValue(n);
+                }
+                case TAG_DOUBLE: {
+                    need(8, "double");
+                    double d = Double.longBitsToDouble((long) LONG.get(b, pos));
+                    pos += 8;
+                    return new BlazeValue.DoubleValue(d);
+                }
+                case TAG_BOOL:
+                    need(1, "bool");
+                    return b[pos++] != 0 ? TRUE : FALSE;
+                case TAG_UUID: {
+                    need(16, "uuid");
+                    UUID uuid = new UUID((long) LONG.get(b, pos), (long) LONG.get(b, pos + 8));
+                    pos += 16;
+                    return new BlazeValue.UuidValue(uuid);
+                }
+                case TAG_DATE: {
+                    need(8, "date");
+                    double seconds = Double.longBitsToDouble((long) LONG.get(b, pos));
+                    Instant instant = instantFromSeconds(seconds);
+                    if (instant == null) {
+                        throw fail("date " + seconds + " s since 2001-01-01 is outside the range of java.time.Instant", pos);
+                    }
+                    pos += 8;
+                    return new BlazeValue.DateValue(instant);
+                }
+                case TAG_DATA: {
+                    int length = u32Length("data");
+                    byte[] data = Arrays.copyOfRange(b, pos, pos + length);
+                    pos += length;
+                    return new BlazeValue.DataValue(data);
+                }
+                case TAG_VECTOR: {
+                    int countAt = pos;
+                    need(4, "vector count");
+                    long count = (int) INT.get(b, pos) & 0xFFFFFFFFL;
+                    pos += 4;
+                    if (count * 4 > end - pos) {
+                        throw fail("a vector of " + count + " floats needs " + count * 4 + " bytes, " + (end - pos) + " remain", countAt);
+                    }
+                    float[] floats = new float[(int) count];
+                    for (int i = 0; i < floats.length; i++, pos += 4) {
+                        floats[i] = Float.intBitsToFloat((int) INT.get(b, pos));
+                    }
+                    return new BlazeValue.VectorValue(floats);
+                }
+                case TAG_NULL:
+                    return NULL;
+                case TAG_EMPTY_ARRAY:
+                    checkDepth(depth, tagAt);
+                    return EMPTY_ARRAY;
+                case TAG_EMPTY_DICTIONARY:
+                    checkDepth(depth, tagAt);
+                    return EMPTY_DICTIONARY;
+                case TAG_ARRAY:
+                    checkDepth(depth, tagAt);
+                    return array(depth + 1);
+                case TAG_DICTIONARY:
+                    checkDepth(depth, tagAt);
+                    return dictionary(depth + 1);
+                default:
+                    throw fail("unknown value tag " + hex((byte) tag), tagAt);
+            }
+        }
+
+        private BlazeValue array(int depth) {
+            int countAt = pos;
+            int count = u16("an array count");
+            if (count > end - pos) {
+                throw fail("an array of " + count + " values needs at least " + count + " bytes, " + (end - pos) + " remain", countAt);
+            }
+            if (count == 0) {
+                return EMPTY_ARRAY;
+            }
+            BlazeValue[] values = new BlazeValue[count];
+            for (int i = 0; i < count; i++) {
+                values[i] = value(depth);
+            }
+            return new BlazeValue.ArrayValue(List.of(values));
+        }
+
+        private BlazeValue dictionary(int depth) {
+            int countAt = pos;
+            int count = u16("a dictionary count");
+            if (count > (end - pos) / 3) {
+                throw fail("a dictionary of " + count + " entries needs at least " + 3L * count + " bytes, "
+                        + (end - pos) + " remain", countAt);
+            }
+            if (count == 0) {
+                return EMPTY_DICTIONARY;
+            }
+            String[] keys = new String[count];
+            BlazeValue[] values = new BlazeValue[count];
+            HashSet<String> seen = null;
+            for (int i = 0; i < count; i++) {
+                int keyAt = pos;
+                int length = u16("a dictionary key length");
+                String key = utf8(length, keyAt, "dictionary key");
+                if (i > 0) {
+                    seen = checkUnique(keys, i, key, keyAt, seen, "dictionary");
+                }
+                keys[i] = key;
+                values[i] = value(depth);
+            }
+            return new BlazeValue.DictionaryValue(new ArrayMap(keys, values));
+        }
+
+        private void checkDepth(int depth, int tagAt) {
+            if (depth >= MAX_DEPTH) {
+                throw fail("arrays and dictionaries nested deeper than " + MAX_DEPTH, tagAt);
+            }
+        }
+
+        private void need(int n, String what) {
+            if (end - pos < n) {
+                throw fail("truncated: " + what + " needs " + n + " bytes, " + (end - pos) + " remain", pos);
+            }
+        }
+
+        private int u16(String what) {
+            need(2, what);
+            int n = (short) SHORT.get(b, pos) & 0xFFFF;
+            pos += 2;
+            return n;
+        }
+
+        /** Reads a u32 length and checks it against the bytes that remain after it. */
+        private int u32Length(String what) {
+            int lengthAt = pos;
+            need(4, what + " length");
+            long length = (int) INT.get(b, pos) & 0xFFFFFFFFL;
+            pos += 4;
+            if (length > end - pos) {
+                throw fail(what + " of " + length + " bytes, " + (end - pos) + " remain", lengthAt);
+            }
+            return (int) length;
+        }
+
+        /**
+         * Decodes {@code length} bytes at the position as UTF-8, rejecting invalid sequences;
+         * {@code lengthAt} is where the item began, for a length that exceeds the input.
+         */
+        private String utf8(int length, int lengthAt, String what) {
+            int start = pos;
+            if (length > end - start) {
+                throw fail(what + " of " + length + " bytes, " + (end - start) + " remain", lengthAt);
+            }
+            int stop = start + length;
+            for (int i = start; i < stop; i++) {
+                if (b[i] < 0) {
+                    validateUtf8(i, stop, what);
+                    pos = stop;
+                    return new String(b, start, length, StandardCharsets.UTF_8);
+                }
+            }
+            pos = stop;
+            return new String(b, start, length, StandardCharsets.ISO_8859_1);
+        }
+
+        /** Checks well-formed UTF-8 (Unicode table 3-7) from {@code i} to {@code stop}. */
+        private void validateUtf8(int i, int stop, String what) {
+            while (i < stop) {
+                int lead = b[i];
+                if (lead >= 0) {
+                    i++;
+                    continue;
+                }
+                lead &= 0xFF;
+                int size;
+                int min = 0x80;
+                int max = 0xBF;
+                if (lead >= 0xC2 && lead <= 0xDF) {
+                    size = 2;
+                } else if (lead >= 0xE0 && lead <= 0xEF) {
+                    size = 3;
+                    if (lead == 0xE0) {
+                        min = 0xA0; // overlong
+                    } else if (lead == 0xED) {
+                        max = 0x9F; // surrogates
+                    }
+                } else if (lead >= 0xF0 && lead <= 0xF4) {
+                    size = 4;
+                    if (lead == 0xF0) {
+                        min = 0x90; // overlong
+                    } else if (lead == 0xF4) {
+                        max = 0x8F; // above U+10FFFF
+                    }
+                } else {
+                    throw fail("invalid UTF-8 in " + what + ": byte " + hex(b[i]) + " cannot begin a character", i);
+                }
+                if (stop - i < size) {
+                    throw fail("invalid UTF-8 in " + what + ": a " + size + "-byte sequence is cut off", i);
+                }
+                int second = b[i + 1] & 0xFF;
+                if (second < min || second > max) {
+                    throw fail("invalid UTF-8 in " + what + ": " + hex(b[i]) + " " + hex(b[i + 1])
+                            + " is overlong, a surrogate, above U+10FFFF or not a continuation", i);
+                }
+                for (int k = 2; k < size; k++) {
+                    if ((b[i + k] & 0xC0) != 0x80) {
+                        throw fail("invalid UTF-8 in " + what + ": byte " + hex(b[i + k]) + " is not a continuation byte", i);
+                    }
+                }
+                i += size;
+            }
+        }
+
+        private BlazeBinaryException fail(String reason, int at) {
+            return new BlazeBinaryException(reason, at - base);
+        }
+
+        private static String hex(byte value) {
+            return String.format("0x%02X", value & 0xFF);
+        }
+
+        private static String hex32(int value) {
+            return String.format("0x%08X", value);
+        }
+    }
+
+    /** A read-only map over parallel arrays, handed to the record and dictionary constructors. */
+    private static final class ArrayMap extends AbstractMap<String, BlazeValue> {
+        private final String[] keys;
+        private final BlazeValue[] values;
+
+        ArrayMap(String[] keys, BlazeValue[] values) {
+            this.keys = keys;
+            this.values = values;
+        }
+
+        @Override
+        public int size() {
+            return keys.length;
+        }
+
+        @Override
+        public void forEach(BiConsumer<? super String, ? super BlazeValue> action) {
+            for (int i = 0; i < keys.length; i++) {
+                action.accept(keys[i], values[i]);
+            }
+        }
+
+        @Override
+        public Set<Entry<String, BlazeValue>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public int size() {
+                    return keys.length;
+                }
+
+                @Override
+                public Iterator<Entry<String, BlazeValue>> iterator() {
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < keys.length;
+                        }
+
+                        @Override
+                        public Entry<String, BlazeValue> next() {
+                            if (next >= keys.length) {
+                                throw new NoSuchElementException();
+                            }
+                            int i = next++;
+                            return new SimpleImmutableEntry<>(keys[i], values[i]);
+                        }
+                    };
+                }
+            };
+        }
+    }
+}

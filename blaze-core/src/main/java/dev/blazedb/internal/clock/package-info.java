@@ -1,0 +1,2 @@
+/** Hybrid logical clocks. Not a public API. */
+package dev.blazedb.internal.clock;

@@ -1,0 +1,2 @@
+/** The change feed. Not a public API. */
+package dev.blazedb.internal.feed;

@@ -1,0 +1,2 @@
+/** BlazeDB internals: not a public API, may change without notice. */
+package dev.blazedb.internal;

@@ -1,0 +1,56 @@
+package dev.blazedb.internal.storage;
+
+import java.util.Arrays;
+
+/**
+ * Every {@value #INTERVAL}th sequence's frame position, so change-feed catch-up can start
+ * reading the log near any sequence. Appended by the writer, read by any thread.
+ */
+public final class SparseSequenceIndex {
+
+    /** Sequences between samples. */
+    public static final long INTERVAL = 1024;
+
+    private long[] seqs = new long[64];
+    private long[] positions = new long[64];
+    private int size;
+    private final long start;
+
+    /** An index whose floor for any sequence before the first sample is {@code start}. */
+    public SparseSequenceIndex(long start) {
+        this.start = start;
+    }
+
+    /** Samples {@code seq} at {@code position} when it starts a new interval. */
+    public synchronized void maybeAdd(long seq, long position) {
+        if (size > 0 && seq / INTERVAL <= seqs[size - 1] / INTERVAL) {
+            return;
+        }
+        if (size == seqs.length) {
+            seqs = Arrays.copyOf(seqs, size * 2);
+            positions = Arrays.copyOf(positions, size * 2);
+        }
+        seqs[size] = seq;
+        positions[size] = position;
+        size++;
+    }
+
+    /** A position at or before the frame of the first change with sequence >= {@code seq}. */
+    public synchronized long floor(long seq) {
+        int i = Arrays.binarySearch(seqs, 0, size, seq);
+        if (i >= 0) {
+            return positions[i];
+        }
+        int ins = -i - 1;
+        return ins == 0 ? start : positions[ins - 1];
+    }
+
+    /** The samples with position below {@code limit}, as [seq, position] pairs. */
+    public synchronized long[][] snapshot(long limit) {
+        int n = 0;
+        while (n < size && positions[n] < limit) {
+            n++;
+        }
+        return new long[][] {Arrays.copyOf(seqs, n), Arrays.copyOf(positions, n)};
+    }
+}

@@ -1,0 +1,1717 @@
+package dev.blazedb.internal.storage;
+
+import dev.blazedb.BlazeException;
+import dev.blazedb.BlazeOptions;
+import dev.blazedb.BlazeStorageException;
+import dev.blazedb.ChangeEvent;
+import dev.blazedb.ChangeType;
+import dev.blazedb.CorruptDatabaseException;
+import dev.blazedb.DamagedRegion;
+import dev.blazedb.DatabaseClosedException;
+import dev.blazedb.DuplicateRecordException;
+import dev.blazedb.Durability;
+import dev.blazedb.InvalidPasswordException;
+import dev.blazedb.NodeId;
+import dev.blazedb.RecordNotFoundException;
+import dev.blazedb.RecoveryReport;
+import dev.blazedb.codec.BlazeBinary;
+import dev.blazedb.codec.BlazeBinaryException;
+import dev.blazedb.data.BlazeDataRecord;
+import dev.blazedb.data.BlazeValue;
+import dev.blazedb.internal.clock.HybridLogicalClock;
+import dev.blazedb.internal.feed.ChangeFeed;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The storage engine behind a {@code BlazeDBClient}: an append-only log of sealed frames
+ * ({@link LogFormat}), an in-memory index, group commit, checkpoints, compaction and the change
+ * feed's source.
+ *
+ * <h2>Threads and locks</h2>
+ * <ul>
+ *   <li>{@code writeLock}: one transaction at a time seals its entries into the {@link WriteBuffer},
+ *       updates the index and publishes its commit point. No file I/O happens under it except
+ *       reading the current record for update/upsert.
+ *   <li>{@code flushLock}: whoever holds it writes buffered frames to the file (the flusher thread,
+ *       a SYNC committer acting as group-commit leader, {@code sync()}). Lock order: write, then
+ *       flush; the flusher never takes the write lock.
+ *   <li>{@code maintenanceLock}: one checkpoint or compaction at a time.
+ *   <li>Readers take no lock: they read the current {@link Generation} (log + index) and retry when
+ *       compaction replaced it under them.
+ * </ul>
+ */
+public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StorageEngine.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int CHUNK_SIZE = 256 << 10;
+    private static final String META_HLC = "blaze.hlc";
+    /** The default collection. */
+    public static final String DEFAULT_COLLECTION = "default";
+
+    /** One log and the index over it; compaction replaces the whole generation. */
+    static final class Generation {
+        final LogStore store;
+        final byte[] logId;
+        final ConcurrentHashMap<String, CollectionIndex> collections;
+        final ConcurrentHashMap<String, Checkpoint.MetaValue> meta;
+        final SparseSequenceIndex sparse;
+        final WriteBuffer buffer;
+        volatile long writtenPosition;
+        volatile long syncedPosition;
+
+        Generation(LogStore store, byte[] logId, long end, int bufferCapacity) {
+            this.store = store;
+            this.logId = logId;
+            this.collections = new ConcurrentHashMap<>();
+            this.meta = new ConcurrentHashMap<>();
+            this.sparse = new SparseSequenceIndex(LogFormat.HEADER_LENGTH);
+            this.buffer = new WriteBuffer(end, CHUNK_SIZE, bufferCapacity);
+            this.writtenPosition = end;
+            this.syncedPosition = end;
+        }
+
+        Generation(LogStore store, byte[] logId, long end, int bufferCapacity, SparseSequenceIndex sparse,
+                   ConcurrentHashMap<String, CollectionIndex> collections, ConcurrentHashMap<String, Checkpoint.MetaValue> meta) {
+            this.store = store;
+            this.logId = logId;
+            this.collections = collections;
+            this.meta = meta;
+            this.sparse = sparse;
+            this.buffer = new WriteBuffer(end, CHUNK_SIZE, bufferCapacity);
+            this.writtenPosition = end;
+            this.syncedPosition = end;
+        }
+    }
+
+    /** The last committed sequence and the log end after it, in one generation. */
+    record CommitPoint(long sequence, long position, Generation gen) {
+    }
+
+    /** Where a change-feed reader continues. */
+    record ScanHint(Generation gen, long nextSequence, long position) {
+    }
+
+    /** Per-thread read state. */
+    private final class Reader {
+        final FrameCipher cipher = new FrameCipher(dataKey, null);
+        final EntryView view = new EntryView();
+        byte[] frame = new byte[4096];
+        byte[] plain = new byte[4096];
+        final byte[] lengthBuf = new byte[4];
+
+        byte[] frame(int len) {
+            if (frame.length < len) {
+                frame = new byte[Math.max(len, frame.length * 2)];
+            }
+            return frame;
+        }
+
+        byte[] plain(int len) {
+            if (plain.length < len) {
+                plain = new byte[Math.max(len, plain.length * 2)];
+            }
+            return plain;
+        }
+    }
+
+    private final String name;
+    private final Path file;
+    private final NodeId nodeId;
+    private final UUID nodeUuid;
+    private final BlazeOptions options;
+    private final SecretKey dataKey;
+    private final NonceSource nonces;
+    private final LogFormat.Header header;
+    private final DatabaseLock lock;
+    private final HybridLogicalClock clock = new HybridLogicalClock();
+    private final ChangeFeed feed;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReentrantLock flushLock = new ReentrantLock();
+    private final ReentrantLock maintenanceLock = new ReentrantLock();
+    private final FrameCipher writerCipher;
+    private final ThreadLocal<Reader> readers = ThreadLocal.withInitial(Reader::new);
+    private final Durability durability;
+    private final AtomicBoolean checkpointScheduled = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final Thread flusher;
+    private final Runnable wakeFlusher;
+
+    private volatile Generation gen;
+    private volatile CommitPoint commitPoint;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+    private volatile boolean stopFlusher;
+    private volatile long lastCheckpointPosition;
+    private long lastSequence;
+    private long maxWrittenHlc;
+    private int lastFrameLength;
+    private RecoveryReport report;
+
+    private StorageEngine(String name, Path file, NodeId nodeId, BlazeOptions options, SecretKey dataKey,
+                          LogFormat.Header header, DatabaseLock lock) {
+        this.name = name;
+        this.file = file;
+        this.nodeId = nodeId;
+        this.nodeUuid = nodeId.uuid();
+        this.options = options;
+        this.dataKey = dataKey;
+        this.nonces = new NonceSource(RANDOM);
+        this.header = header;
+        this.lock = lock;
+        this.writerCipher = new FrameCipher(dataKey, nonces);
+        this.durability = file == null ? Durability.OS : options.durability();
+        this.feed = new ChangeFeed(this, options.changeBufferSize(), options.blockingScheduler());
+        this.flusher = new Thread(this::flusherLoop, "blazedb-flusher-" + name);
+        this.flusher.setDaemon(true);
+        this.wakeFlusher = () -> LockSupport.unpark(this.flusher);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Opening
+
+    /** Opens an in-memory database. */
+    public static StorageEngine inMemory(String name, BlazeOptions options) {
+        byte[] key = new byte[LogFormat.KEY_LENGTH];
+        RANDOM.nextBytes(key);
+        byte[] logId = new byte[LogFormat.LOG_ID_LENGTH];
+        RANDOM.nextBytes(logId);
+        StorageEngine e = new StorageEngine(name, null, NodeId.random(), options, new SecretKeySpec(key, "AES"), null, null);
+        MemoryLogStore store = new MemoryLogStore("memory:" + name);
+        try {
+            store.write(0, new byte[LogFormat.HEADER_LENGTH], 0, LogFormat.HEADER_LENGTH);
+        } catch (RuntimeException ex) {
+            throw new BlazeStorageException("cannot allocate memory log", ex);
+        }
+        Generation g = new Generation(store, logId, LogFormat.HEADER_LENGTH, options.writeBufferSize());
+        e.gen = g;
+        e.commitPoint = new CommitPoint(0, LogFormat.HEADER_LENGTH, g);
+        e.report = new RecoveryReport(false, LogFormat.HEADER_LENGTH, 0, 0, List.of(), Duration.ZERO);
+        e.flusher.start();
+        return e;
+    }
+
+    /**
+     * Opens or creates the database file {@code file}.
+     *
+     * <p>Order: validate the password; if the file exists, read its header and unwrap the data key
+     * (a wrong password fails here, having read only the header); lock; clean leftovers; load a
+     * checkpoint; replay; truncate a torn tail.
+     */
+    public static StorageEngine open(String name, Path file, char[] password, BlazeOptions options) {
+        long t0 = System.nanoTime();
+        checkPassword(password);
+        Path abs = file.toAbsolutePath().normalize();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            if (Files.exists(abs)) {
+                LogFormat.Header h = readHeader(abs);
+                Unlocked keys = unlock(h, password, abs);
+                DatabaseLock lock = DatabaseLock.acquire(abs);
+                try {
+                    StorageEngine e = recover(name, abs, keys, options, lock, t0);
+                    if (e != null) {
+                        return e;
+                    }
+                } catch (RuntimeException | Error ex) {
+                    lock.close();
+                    throw ex;
+                }
+                lock.close();
+            } else {
+                Path parent = abs.getParent();
+                if (parent == null || !Files.isDirectory(parent)) {
+                    throw new BlazeStorageException("directory " + parent + " does not exist");
+                }
+                DatabaseLock lock = DatabaseLock.acquire(abs);
+                try {
+                    if (!Files.exists(abs)) {
+                        Unlocked keys = create(abs, password, options);
+                        StorageEngine e = recover(name, abs, keys, options, lock, t0);
+                        if (e != null) {
+                            return e;
+                        }
+                    }
+                } catch (RuntimeException | Error ex) {
+                    lock.close();
+                    throw ex;
+                }
+                lock.close();
+            }
+        }
+        throw new BlazeStorageException("database " + abs + " keeps changing while being opened");
+    }
+
+    private static void checkPassword(char[] password) {
+        if (password == null) {
+            throw new InvalidPasswordException("a password is required");
+        }
+        int codePoints = Character.codePointCount(password, 0, password.length);
+        if (codePoints < 8) {
+            throw new InvalidPasswordException("password too short: at least 8 characters are required");
+        }
+    }
+
+    private record Unlocked(LogFormat.Header header, SecretKey dataKey, NodeId nodeId) {
+    }
+
+    private static LogFormat.Header readHeader(Path abs) {
+        try (FileChannel ch = FileChannel.open(abs, StandardOpenOption.READ)) {
+            return readHeader(ch, abs);
+        } catch (NoSuchFileException e) {
+            throw new BlazeStorageException("database " + abs + " disappeared while being opened", e);
+        } catch (IOException e) {
+            throw new BlazeStorageException("cannot read database " + abs + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static LogFormat.Header readHeader(FileChannel ch, Path abs) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(LogFormat.HEADER_LENGTH);
+        while (b.hasRemaining()) {
+            if (ch.read(b, b.position()) < 0) {
+                break;
+            }
+        }
+        return LogFormat.Header.parse(b.array(), b.position(), abs.toString());
+    }
+
+    private static Unlocked unlock(LogFormat.Header h, char[] password, Path abs) {
+        byte[] kek = KeyDerivation.argon2id(password, h.salt(), h.kdf());
+        try {
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(kek, "AES"), new GCMParameterSpec(128, h.wrapNonce()));
+            c.updateAAD(h.wrapAad());
+            byte[] plain = c.doFinal(h.wrappedKey());
+            SecretKey key = new SecretKeySpec(plain, 0, LogFormat.KEY_LENGTH, "AES");
+            NodeId node = new NodeId(Bytes.getUuid(plain, LogFormat.KEY_LENGTH));
+            Arrays.fill(plain, (byte) 0);
+            return new Unlocked(h, key, node);
+        } catch (AEADBadTagException e) {
+            throw new InvalidPasswordException("wrong password for database " + abs);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is not available", e);
+        } finally {
+            Arrays.fill(kek, (byte) 0);
+        }
+    }
+
+    private static Unlocked create(Path abs, char[] password, BlazeOptions options) {
+        byte[] salt = new byte[LogFormat.SALT_LENGTH];
+        byte[] wrapNonce = new byte[LogFormat.NONCE_LENGTH];
+        byte[] dataKey = new byte[LogFormat.KEY_LENGTH];
+        byte[] logId = new byte[LogFormat.LOG_ID_LENGTH];
+        RANDOM.nextBytes(salt);
+        RANDOM.nextBytes(wrapNonce);
+        RANDOM.nextBytes(dataKey);
+        RANDOM.nextBytes(logId);
+        NodeId node = NodeId.random();
+        LogFormat.Header unsigned = new LogFormat.Header(LogFormat.FORMAT_VERSION, LogFormat.KDF_ARGON2ID, options.argon2(),
+                salt, wrapNonce, new byte[LogFormat.WRAPPED_KEY_LENGTH], logId);
+        byte[] kek = KeyDerivation.argon2id(password, salt, options.argon2());
+        byte[] wrapped;
+        try {
+            byte[] plain = new byte[LogFormat.KEY_LENGTH + 16];
+            System.arraycopy(dataKey, 0, plain, 0, LogFormat.KEY_LENGTH);
+            Bytes.putUuid(plain, LogFormat.KEY_LENGTH, node.uuid());
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(kek, "AES"), new GCMParameterSpec(128, wrapNonce));
+            c.updateAAD(unsigned.wrapAad());
+            wrapped = c.doFinal(plain);
+            Arrays.fill(plain, (byte) 0);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is not available", e);
+        } finally {
+            Arrays.fill(kek, (byte) 0);
+        }
+        LogFormat.Header h = new LogFormat.Header(LogFormat.FORMAT_VERSION, LogFormat.KDF_ARGON2ID, options.argon2(),
+                salt, wrapNonce, wrapped, logId);
+        Path tmp = abs.resolveSibling(abs.getFileName() + ".new");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.wrap(h.toBytes());
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+            Checkpoint.fsyncDirectory(abs.getParent());
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort
+            }
+            throw new BlazeStorageException("cannot create database " + abs + ": " + e.getMessage(), e);
+        }
+        SecretKey key = new SecretKeySpec(dataKey, "AES");
+        Arrays.fill(dataKey, (byte) 0);
+        return new Unlocked(h, key, node);
+    }
+
+    private static void deleteLeftovers(Path abs) throws IOException {
+        for (String suffix : new String[] {".compact", ".ckpt.tmp", ".new"}) {
+            Path p = abs.resolveSibling(abs.getFileName() + suffix);
+            if (Files.deleteIfExists(p)) {
+                LOG.info("removed leftover {} of an interrupted operation", p);
+            }
+        }
+    }
+
+    /** Recovers the log under the lock; returns null when the file changed identity since unlocking. */
+    private static StorageEngine recover(String name, Path abs, Unlocked keys, BlazeOptions options,
+                                         DatabaseLock lock, long t0) {
+        FileChannel ch = null;
+        try {
+            deleteLeftovers(abs);
+            ch = FileChannel.open(abs, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            LogFormat.Header h = readHeader(ch, abs);
+            if (!Arrays.equals(h.salt(), keys.header().salt()) || !Arrays.equals(h.wrappedKey(), keys.header().wrappedKey())) {
+                ch.close();
+                return null;
+            }
+            StorageEngine e = new StorageEngine(name, abs, keys.nodeId(), options, keys.dataKey(), h, lock);
+            FileLogStore store = new FileLogStore(abs, ch);
+            e.replay(store, h.logId(), t0);
+            ch = null;
+            e.flusher.start();
+            return e;
+        } catch (IOException ex) {
+            throw new BlazeStorageException("cannot open database " + abs + ": " + ex.getMessage(), ex);
+        } finally {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
+            }
+        }
+    }
+
+    /** A committed entry waiting for its transaction's COMMIT during replay. */
+    private record Pending(int kind, int flags, long sequence, String name, UUID id, long position, int length,
+                           byte[] metaValue, long hlc) {
+    }
+
+    private void replay(FileLogStore store, byte[] logId, long t0) throws IOException {
+        long size = store.writtenEnd();
+        String fileName = store.name();
+        Checkpoint.State ck = null;
+        FrameCipher cipher = new FrameCipher(dataKey, nonces);
+        if (!options.salvage()) {
+            String[] problem = new String[1];
+            ck = Checkpoint.read(file, cipher, logId, size, problem);
+            if (ck == null && problem[0] != null) {
+                LOG.warn("ignoring index checkpoint of {}: {}; replaying the whole log", fileName, problem[0]);
+            }
+        }
+        Generation g;
+        long start;
+        if (ck != null) {
+            ConcurrentHashMap<String, CollectionIndex> cols = new ConcurrentHashMap<>();
+            for (CollectionIndex ci : ck.collections) {
+                cols.put(ci.name, ci);
+            }
+            SparseSequenceIndex sparse = new SparseSequenceIndex(LogFormat.HEADER_LENGTH);
+            for (int i = 0; i < ck.sparseSeqs.length; i++) {
+                sparse.maybeAdd(ck.sparseSeqs[i], ck.sparsePositions[i]);
+            }
+            g = new Generation(store, logId, size, options.writeBufferSize(), sparse, cols, new ConcurrentHashMap<>(ck.meta));
+            start = ck.covered;
+            lastSequence = ck.lastSequence;
+            clock.observe(ck.hlc);
+            maxWrittenHlc = ck.hlc;
+        } else {
+            g = new Generation(store, logId, size, options.writeBufferSize());
+            start = LogFormat.HEADER_LENGTH;
+        }
+        lastCheckpointPosition = ck != null ? ck.covered : 0;
+
+        LogScanner scanner = new LogScanner(store, logId, cipher, size);
+        List<Pending> txn = new ArrayList<>();
+        List<DamagedRegion> damaged = new ArrayList<>();
+        long pos = start;
+        long lastCommitEnd = start;
+        long replayed = 0;
+        long lastSeq = lastSequence;
+        while (pos < size) {
+            String bad = scanner.frameAt(pos);
+            if (bad == null) {
+                EntryView v = scanner.view;
+                if (v.isChange() && v.sequence <= lastSeq) {
+                    bad = "sequence " + v.sequence + " does not follow " + lastSeq;
+                }
+            }
+            if (bad == null) {
+                EntryView v = scanner.view;
+                int len = scanner.frameLength;
+                txn.add(new Pending(v.kind, v.flags, v.sequence, v.name(), v.kind == LogFormat.KIND_META ? null : v.id(),
+                        pos, len, v.kind == LogFormat.KIND_META ? v.body() : null, v.hlc));
+                if (v.isChange()) {
+                    lastSeq = v.sequence;
+                }
+                pos += len;
+                replayed++;
+                if (v.isCommit()) {
+                    applyReplayed(g, txn);
+                    txn.clear();
+                    lastCommitEnd = pos;
+                }
+                continue;
+            }
+            long next = scanner.resync(pos + 1);
+            boolean committedAfter = next >= 0 && scanner.committedFrom(next);
+            if (!committedAfter) {
+                break;
+            }
+            if (!options.salvage()) {
+                throw new CorruptDatabaseException(fileName, pos, "damaged log entry (" + bad + ")");
+            }
+            LOG.error("salvage: skipping {} damaged bytes at position {} of {}: {}", next - pos, pos, fileName, bad);
+            damaged.add(new DamagedRegion(pos, next - pos, bad));
+            pos = next;
+        }
+        long discarded = size - lastCommitEnd;
+        if (discarded > 0) {
+            LOG.warn("discarding {} bytes of torn or uncommitted log tail at position {} of {}", discarded, lastCommitEnd, fileName);
+            store.truncate(lastCommitEnd);
+            g = new Generation(store, logId, lastCommitEnd, options.writeBufferSize(), g.sparse, g.collections, g.meta);
+        }
+        for (CollectionIndex ci : g.collections.values()) {
+            ci.recount();
+        }
+        Checkpoint.MetaValue hlcMeta = g.meta.get(META_HLC);
+        if (hlcMeta != null && hlcMeta.value().length == 8) {
+            clock.observe(Bytes.getLong(hlcMeta.value(), 0));
+        }
+        clock.observe(maxWrittenHlc);
+        gen = g;
+        commitPoint = new CommitPoint(lastSequence, lastCommitEnd, g);
+        report = new RecoveryReport(ck != null, start, replayed, Math.max(0, discarded), damaged,
+                Duration.ofNanos(System.nanoTime() - t0));
+        LOG.debug("opened {}: {}", fileName, report);
+    }
+
+    private void applyReplayed(Generation g, List<Pending> txn) {
+        for (Pending p : txn) {
+            if (p.kind() == LogFormat.KIND_META) {
+                g.meta.put(p.name(), new Checkpoint.MetaValue(p.metaValue(), p.position()));
+                continue;
+            }
+            CollectionIndex ci = g.collections.computeIfAbsent(p.name(), n -> new CollectionIndex(n, 16));
+            ci.slots.put(p.id(), new Slot(p.position(), p.length(), p.kind() == LogFormat.KIND_TOMBSTONE));
+            lastSequence = p.sequence();
+            maxWrittenHlc = Math.max(maxWrittenHlc, p.hlc());
+            g.sparse.maybeAdd(p.sequence(), p.position());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Identity
+
+    /** The database name given at open. */
+    public String name() {
+        return name;
+    }
+
+    /** The node id. */
+    public NodeId nodeId() {
+        return nodeId;
+    }
+
+    /** The database file, or null in memory. */
+    public Path file() {
+        return file;
+    }
+
+    /** What the open found and did. */
+    public RecoveryReport recoveryReport() {
+        return report;
+    }
+
+    /** The hybrid logical clock stamping local writes. */
+    public HybridLogicalClock clock() {
+        return clock;
+    }
+
+    /** The change feed. */
+    public ChangeFeed feed() {
+        return feed;
+    }
+
+    @Override
+    public long publishedSequence() {
+        return commitPoint.sequence();
+    }
+
+    /** The sequence of the last committed change. */
+    public long lastSequence() {
+        return commitPoint.sequence();
+    }
+
+    /** The size of the log in bytes (committed entries, written or buffered). */
+    public long logSize() {
+        return commitPoint.position();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Writes
+
+    /** A record ready to insert: id resolved, fields completed, encoded. */
+    private record Prepared(UUID id, BlazeDataRecord record, byte[] body) {
+    }
+
+    private static byte[] encode(BlazeDataRecord record) {
+        byte[] body = BlazeBinary.encode(record, false);
+        if (body.length > LogFormat.MAX_FRAME_LENGTH - 4096) {
+            throw new IllegalArgumentException("record too large: " + body.length + " bytes encoded, at most "
+                    + (LogFormat.MAX_FRAME_LENGTH - 4096));
+        }
+        return body;
+    }
+
+    /** Generates a record id: a version-7 UUID (time-ordered, 74 random bits). */
+    static UUID newId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long ms = System.currentTimeMillis();
+        long msb = (ms << 16) | 0x7000L | (r.nextInt() & 0x0FFF);
+        long lsb = (r.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(msb, lsb);
+    }
+
+    /** The id a record asks for: its {@code id} field when that holds a UUID or a UUID string. */
+    static UUID requestedId(BlazeDataRecord record) {
+        BlazeValue v = record.fields().get("id");
+        if (v instanceof BlazeValue.UuidValue u) {
+            return u.value();
+        }
+        if (v instanceof BlazeValue.StringValue s) {
+            return parseUuid(s.value());
+        }
+        return null;
+    }
+
+    private static UUID parseUuid(String s) {
+        if (s.length() != 36 || s.charAt(8) != '-' || s.charAt(13) != '-' || s.charAt(18) != '-' || s.charAt(23) != '-') {
+            return null;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(i);
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                continue;
+            }
+            if (Character.digit(c, 16) < 0) {
+                return null;
+            }
+        }
+        return UUID.fromString(s);
+    }
+
+    private static Prepared prepare(BlazeDataRecord record, UUID forcedId) {
+        UUID id = forcedId != null ? forcedId : requestedId(record);
+        if (id == null) {
+            id = newId();
+        }
+        TreeMap<String, BlazeValue> fields = new TreeMap<>(record.fields());
+        fields.put("id", BlazeValue.uuid(id));
+        if (!fields.containsKey("createdAt")) {
+            fields.put("createdAt", BlazeValue.date(Instant.now()));
+        }
+        BlazeDataRecord stored = new BlazeDataRecord(fields);
+        return new Prepared(id, stored, encode(stored));
+    }
+
+    private static BlazeDataRecord merge(BlazeDataRecord existing, BlazeDataRecord changes, UUID id) {
+        TreeMap<String, BlazeValue> fields = new TreeMap<>(existing.fields());
+        changes.fields().forEach((k, v) -> {
+            if (!k.equals("id") && !k.equals("createdAt")) {
+                fields.put(k, v);
+            }
+        });
+        fields.put("id", BlazeValue.uuid(id));
+        fields.put("updatedAt", BlazeValue.date(Instant.now()));
+        return new BlazeDataRecord(fields);
+    }
+
+    private void ensureWritable() {
+        if (closed) {
+            throw new DatabaseClosedException("database '" + name + "' is closed");
+        }
+        Throwable f = failure;
+        if (f != null) {
+            throw new BlazeStorageException("database '" + name + "' failed to write its log and refuses further writes", f);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new DatabaseClosedException("database '" + name + "' is closed");
+        }
+    }
+
+    private CollectionIndex collectionForWrite(Generation g, String collection) {
+        CollectionIndex ci = g.collections.get(collection);
+        if (ci == null) {
+            ci = new CollectionIndex(collection, 16);
+            g.collections.put(collection, ci);
+        }
+        return ci;
+    }
+
+    /** Validates a collection name. */
+    public static String checkCollection(String collection) {
+        if (collection == null || collection.isEmpty()) {
+            throw new IllegalArgumentException("collection name must not be empty");
+        }
+        if (Bytes.utf8(collection).length > LogFormat.MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException("collection name longer than " + LogFormat.MAX_NAME_LENGTH + " UTF-8 bytes");
+        }
+        return collection;
+    }
+
+
+    /**
+     * Seals one entry into the write buffer; returns its position ({@link #lastFrameLength} holds
+     * its length). Under the write lock.
+     */
+    private long append(Generation g, int kind, int flags, long seq, long hlc, UUID origin, long originSeq,
+                        long idMsb, long idLsb, byte[] nameUtf8, byte[] body) {
+        int plain = LogFormat.payloadLength(nameUtf8.length, body == null ? 0 : body.length);
+        int frameLength = FrameCipher.frameLength(plain);
+        WriteBuffer.Chunk c = g.buffer.reserve(frameLength, wakeFlusher);
+        int off = c.limit();
+        long pos = c.base() + off;
+        try {
+            EntryView.write(c.data(), off + LogFormat.FRAME_HEADER_LENGTH, kind, flags, seq, hlc, origin, originSeq,
+                    idMsb, idLsb, nameUtf8, body);
+            writerCipher.seal(c.data(), off, plain, g.logId, pos);
+        } catch (RuntimeException | Error e) {
+            fail(e);
+            throw e;
+        }
+        g.buffer.advance(c, off + frameLength);
+        lastFrameLength = frameLength;
+        if (hlc > maxWrittenHlc) {
+            maxWrittenHlc = hlc;
+        }
+        return pos;
+    }
+
+    private void fail(Throwable t) {
+        if (failure == null) {
+            failure = t;
+            LOG.error("database '{}' failed: {}", name, t.toString(), t);
+        }
+        Generation g = gen;
+        if (g != null) {
+            g.buffer.fail(t);
+        }
+    }
+
+    /** After a commit, outside the write lock: durability, then the change feed. */
+    private void afterCommit(Generation g, long end) {
+        if (durability.mode() == Durability.Mode.SYNC) {
+            flushTo(g, end, true);
+        }
+        feed.signal();
+    }
+
+    /** Inserts a record into {@code collection}. */
+    public UUID insert(String collection, BlazeDataRecord record) {
+        checkCollection(collection);
+        Prepared p = prepare(record, null);
+        Generation g;
+        long end;
+        writeLock.lock();
+        try {
+            ensureWritable();
+            g = gen;
+            CollectionIndex ci = collectionForWrite(g, collection);
+            Slot prev = ci.slots.get(p.id());
+            if (prev != null && !prev.tombstone()) {
+                throw new DuplicateRecordException(collection, p.id());
+            }
+            long seq = lastSequence + 1;
+            long hlc = clock.now();
+            long pos = append(g, LogFormat.KIND_PUT, LogFormat.FLAG_COMMIT | LogFormat.FLAG_CREATE, seq, hlc, nodeUuid, seq,
+                    p.id().getMostSignificantBits(), p.id().getLeastSignificantBits(), ci.nameUtf8, p.body());
+            lastSequence = seq;
+            ci.apply(p.id(), new Slot(pos, lastFrameLength, false));
+            g.sparse.maybeAdd(seq, pos);
+            end = pos + lastFrameLength;
+            feed.publish(new ChangeEvent(seq, collection, p.id(), ChangeType.INSERT, p.record(), nodeId, seq, hlc, false));
+            commitPoint = new CommitPoint(seq, end, g);
+        } finally {
+            writeLock.unlock();
+        }
+        afterCommit(g, end);
+        return p.id();
+    }
+
+    /** Inserts records atomically: all or none, also across a crash. */
+    public List<UUID> insertMany(String collection, List<BlazeDataRecord> records) {
+        checkCollection(collection);
+        if (records.isEmpty()) {
+            ensureOpen();
+            return List.of();
+        }
+        List<Prepared> prepared = new ArrayList<>(records.size());
+        Set<UUID> ids = new HashSet<>(records.size() * 2);
+        for (BlazeDataRecord r : records) {
+            Prepared p = prepare(r, null);
+            if (!ids.add(p.id())) {
+                throw new DuplicateRecordException(collection, p.id());
+            }
+            prepared.add(p);
+        }
+        Generation g;
+        long end;
+        writeLock.lock();
+        try {
+            ensureWritable();
+            g = gen;
+            CollectionIndex ci = collectionForWrite(g, collection);
+            for (Prepared p : prepared) {
+                Slot prev = ci.slots.get(p.id());
+                if (prev != null && !prev.tombstone()) {
+                    throw new DuplicateRecordException(collection, p.id());
+                }
+            }
+            int n = prepared.size();
+            long first = lastSequence + 1;
+            long[] positions = new long[n];
+            int[] lengths = new int[n];
+            long[] hlcs = new long[n];
+            for (int i = 0; i < n; i++) {
+                Prepared p = prepared.get(i);
+                long seq = first + i;
+                hlcs[i] = clock.now();
+                int flags = LogFormat.FLAG_CREATE | (i == n - 1 ? LogFormat.FLAG_COMMIT : 0);
+                positions[i] = append(g, LogFormat.KIND_PUT, flags, seq, hlcs[i], nodeUuid, seq,
+                        p.id().getMostSignificantBits(), p.id().getLeastSignificantBits(), ci.nameUtf8, p.body());
+                lengths[i] = lastFrameLength;
+            }
+            lastSequence = first + n - 1;
+            for (int i = 0; i < n; i++) {
+                Prepared p = prepared.get(i);
+                long seq = first + i;
+                ci.apply(p.id(), new Slot(positions[i], lengths[i], false));
+                g.sparse.maybeAdd(seq, positions[i]);
+                feed.publish(new ChangeEvent(seq, collection, p.id(), ChangeType.INSERT, p.record(), nodeId, seq, hlcs[i], false));
+            }
+            end = positions[n - 1] + lengths[n - 1];
+            commitPoint = new CommitPoint(lastSequence, end, g);
+        } finally {
+            writeLock.unlock();
+        }
+        afterCommit(g, end);
+        List<UUID> out = new ArrayList<>(prepared.size());
+        for (Prepared p : prepared) {
+            out.add(p.id());
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** Merges {@code changes} into an existing record. */
+    public void update(String collection, UUID id, BlazeDataRecord changes) {
+        checkCollection(collection);
+        if (upsertOrUpdate(collection, id, changes, false) == ABSENT) {
+            throw new RecordNotFoundException(collection, id);
+        }
+    }
+
+    /** Merges into an existing record or creates it; true when created. */
+    public boolean upsert(String collection, UUID id, BlazeDataRecord record) {
+        checkCollection(collection);
+        return upsertOrUpdate(collection, id, record, true) == CREATED;
+    }
+
+    private static final int ABSENT = 0;
+    private static final int UPDATED = 1;
+    private static final int CREATED = 2;
+
+    /** Returns {@link #ABSENT} (nothing written, only when !createIfAbsent), {@link #UPDATED} or {@link #CREATED}. */
+    private int upsertOrUpdate(String collection, UUID id, BlazeDataRecord record, boolean createIfAbsent) {
+        java.util.Objects.requireNonNull(id, "id");
+        java.util.Objects.requireNonNull(record, "record");
+        Prepared created = createIfAbsent ? prepare(record, id) : null;
+        Generation g;
+        long end;
+        int result;
+        writeLock.lock();
+        try {
+            ensureWritable();
+            g = gen;
+            CollectionIndex ci = g.collections.get(collection);
+            Slot prev = ci == null ? null : ci.slots.get(id);
+            boolean exists = prev != null && !prev.tombstone();
+            if (!exists && !createIfAbsent) {
+                return ABSENT;
+            }
+            if (ci == null) {
+                ci = collectionForWrite(g, collection);
+            }
+            BlazeDataRecord stored;
+            byte[] body;
+            int flags = LogFormat.FLAG_COMMIT;
+            ChangeType type;
+            if (exists) {
+                BlazeDataRecord current = readRecord(g, prev, collection, id);
+                stored = merge(current, record, id);
+                body = encode(stored);
+                type = ChangeType.UPDATE;
+            } else {
+                stored = created.record();
+                body = created.body();
+                flags |= LogFormat.FLAG_CREATE;
+                type = ChangeType.INSERT;
+            }
+            long seq = lastSequence + 1;
+            long hlc = clock.now();
+            long pos = append(g, LogFormat.KIND_PUT, flags, seq, hlc, nodeUuid, seq,
+                    id.getMostSignificantBits(), id.getLeastSignificantBits(), ci.nameUtf8, body);
+            lastSequence = seq;
+            ci.apply(id, new Slot(pos, lastFrameLength, false));
+            g.sparse.maybeAdd(seq, pos);
+            end = pos + lastFrameLength;
+            feed.publish(new ChangeEvent(seq, collection, id, type, stored, nodeId, seq, hlc, false));
+            commitPoint = new CommitPoint(seq, end, g);
+            result = exists ? UPDATED : CREATED;
+        } finally {
+            writeLock.unlock();
+        }
+        afterCommit(g, end);
+        return result;
+    }
+
+    /** Deletes a record; true when it existed. */
+    public boolean delete(String collection, UUID id) {
+        checkCollection(collection);
+        java.util.Objects.requireNonNull(id, "id");
+        Generation g;
+        long end;
+        writeLock.lock();
+        try {
+            ensureWritable();
+            g = gen;
+            CollectionIndex ci = g.collections.get(collection);
+            Slot prev = ci == null ? null : ci.slots.get(id);
+            if (prev == null || prev.tombstone()) {
+                return false;
+            }
+            long seq = lastSequence + 1;
+            long hlc = clock.now();
+            long pos = append(g, LogFormat.KIND_TOMBSTONE, LogFormat.FLAG_COMMIT, seq, hlc, nodeUuid, seq,
+                    id.getMostSignificantBits(), id.getLeastSignificantBits(), ci.nameUtf8, null);
+            lastSequence = seq;
+            ci.apply(id, new Slot(pos, lastFrameLength, true));
+            g.sparse.maybeAdd(seq, pos);
+            end = pos + lastFrameLength;
+            feed.publish(new ChangeEvent(seq, collection, id, ChangeType.DELETE, null, nodeId, seq, hlc, false));
+            commitPoint = new CommitPoint(seq, end, g);
+        } finally {
+            writeLock.unlock();
+        }
+        afterCommit(g, end);
+        return true;
+    }
+
+    /** Stores a named metadata value (per-peer checkpoints and the like) in the log. */
+    public void putMeta(String key, byte[] value) {
+        checkCollection(key);
+        byte[] nameUtf8 = Bytes.utf8(key);
+        byte[] copy = value.clone();
+        Generation g;
+        long end;
+        writeLock.lock();
+        try {
+            ensureWritable();
+            g = gen;
+            end = appendMeta(g, nameUtf8, key, copy);
+            commitPoint = new CommitPoint(lastSequence, end, g);
+        } finally {
+            writeLock.unlock();
+        }
+        if (durability.mode() == Durability.Mode.SYNC) {
+            flushTo(g, end, true);
+        }
+    }
+
+    private long appendMeta(Generation g, byte[] nameUtf8, String key, byte[] value) {
+        long pos = append(g, LogFormat.KIND_META, LogFormat.FLAG_COMMIT, 0, clock.now(), nodeUuid, 0, 0, 0, nameUtf8, value);
+        g.meta.put(key, new Checkpoint.MetaValue(value, pos));
+        return pos + lastFrameLength;
+    }
+
+    /** A named metadata value. */
+    public Optional<byte[]> meta(String key) {
+        ensureOpen();
+        Checkpoint.MetaValue v = gen.meta.get(key);
+        return v == null ? Optional.empty() : Optional.of(v.value().clone());
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Reads
+
+    /** The record {@code id} of {@code collection}. */
+    public Optional<BlazeDataRecord> fetch(String collection, UUID id) {
+        java.util.Objects.requireNonNull(id, "id");
+        for (;;) {
+            ensureOpen();
+            Generation g = gen;
+            CollectionIndex ci = g.collections.get(collection);
+            Slot s = ci == null ? null : ci.slots.get(id);
+            if (s == null || s.tombstone()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(readRecord(g, s, collection, id));
+            } catch (GenerationGoneException retry) {
+                // compaction replaced the log; read again from the new one
+            }
+        }
+    }
+
+    /** All live records of {@code collection}, in log order. */
+    public List<BlazeDataRecord> fetchAll(String collection) {
+        for (;;) {
+            ensureOpen();
+            Generation g = gen;
+            CollectionIndex ci = g.collections.get(collection);
+            if (ci == null) {
+                return List.of();
+            }
+            List<Map.Entry<UUID, Slot>> live = new ArrayList<>();
+            for (Map.Entry<UUID, Slot> e : ci.slots.entrySet()) {
+                if (!e.getValue().tombstone()) {
+                    live.add(e);
+                }
+            }
+            live.sort((a, b) -> Long.compare(a.getValue().position(), b.getValue().position()));
+            List<BlazeDataRecord> out = new ArrayList<>(live.size());
+            try {
+                for (Map.Entry<UUID, Slot> e : live) {
+                    out.add(readRecord(g, e.getValue(), collection, e.getKey()));
+                }
+                return out;
+            } catch (GenerationGoneException retry) {
+                // compaction replaced the log; read again from the new one
+            }
+        }
+    }
+
+    /** The ids of all live records of {@code collection}. */
+    public List<UUID> ids(String collection) {
+        ensureOpen();
+        CollectionIndex ci = gen.collections.get(collection);
+        if (ci == null) {
+            return List.of();
+        }
+        List<UUID> out = new ArrayList<>();
+        ci.slots.forEach((id, s) -> {
+            if (!s.tombstone()) {
+                out.add(id);
+            }
+        });
+        return out;
+    }
+
+    /** The log position of the latest entry of a record, -1 when there is none (diagnostics, tests). */
+    public long positionOf(String collection, UUID id) {
+        CollectionIndex ci = gen.collections.get(collection);
+        Slot s = ci == null ? null : ci.slots.get(id);
+        return s == null ? -1 : s.position();
+    }
+
+    /** The number of live records of {@code collection}. */
+    public long count(String collection) {
+        ensureOpen();
+        CollectionIndex ci = gen.collections.get(collection);
+        return ci == null ? 0 : ci.live();
+    }
+
+    /** The names of collections that hold at least one live record. */
+    public List<String> collections() {
+        ensureOpen();
+        List<String> out = new ArrayList<>();
+        gen.collections.forEach((n, ci) -> {
+            if (ci.live() > 0) {
+                out.add(n);
+            }
+        });
+        Collections.sort(out);
+        return out;
+    }
+
+    /** Thrown inside reads when the generation was closed by compaction: retry. */
+    private static final class GenerationGoneException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        GenerationGoneException() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Reads {@code len} committed bytes at {@code pos} from the file or the write buffer. */
+    private void readBytes(Generation g, long pos, byte[] dst, int len) {
+        try {
+            for (;;) {
+                long written = g.writtenPosition;
+                if (pos + len <= written) {
+                    g.store.read(pos, dst, 0, len);
+                    return;
+                }
+                if (g.buffer.copy(pos, dst, 0, len)) {
+                    return;
+                }
+            }
+        } catch (ClosedChannelException e) {
+            if (g != gen) {
+                throw new GenerationGoneException();
+            }
+            throw new DatabaseClosedException("database '" + name + "' is closed");
+        } catch (IOException e) {
+            if (g != gen) {
+                throw new GenerationGoneException();
+            }
+            if (closed) {
+                throw new DatabaseClosedException("database '" + name + "' is closed");
+            }
+            throw new BlazeStorageException("cannot read " + g.store.name() + " at " + pos + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads and opens the frame at {@code s}; the result is in the thread's reader view. */
+    private EntryView openFrame(Generation g, long pos, int len, Reader r) {
+        byte[] frame = r.frame(len);
+        readBytes(g, pos, frame, len);
+        if (Bytes.getInt(frame, 0) != len) {
+            throw corrupt(g, pos, "log entry length does not match the index");
+        }
+        byte[] plain = r.plain(len);
+        int plainLen;
+        try {
+            plainLen = r.cipher.open(frame, 0, len, g.logId, pos, plain);
+        } catch (AEADBadTagException e) {
+            if (g != gen) {
+                throw new GenerationGoneException();
+            }
+            throw corrupt(g, pos, "damaged log entry (authentication failed)");
+        }
+        String bad = r.view.parse(plain, plainLen);
+        if (bad != null) {
+            throw corrupt(g, pos, "malformed log entry (" + bad + ")");
+        }
+        return r.view;
+    }
+
+    private CorruptDatabaseException corrupt(Generation g, long pos, String what) {
+        return new CorruptDatabaseException(g.store.name(), pos, what);
+    }
+
+    private BlazeDataRecord readRecord(Generation g, Slot s, String collection, UUID id) {
+        Reader r = readers.get();
+        EntryView v = openFrame(g, s.position(), s.length(), r);
+        if (v.kind != LogFormat.KIND_PUT || v.idMsb != id.getMostSignificantBits() || v.idLsb != id.getLeastSignificantBits()
+                || !v.name().equals(collection)) {
+            throw corrupt(g, s.position(), "log entry does not belong to " + collection + "/" + id);
+        }
+        try {
+            return BlazeBinary.decode(v.buf, v.bodyOffset, v.bodyLength);
+        } catch (BlazeBinaryException e) {
+            throw new CorruptDatabaseException(g.store.name(), s.position(), "undecodable record in log entry", e);
+        }
+    }
+
+    private ChangeEvent toEvent(EntryView v, Generation g, long pos) {
+        String collection = v.name();
+        UUID id = v.id();
+        UUID origin = v.origin();
+        NodeId originNode = origin.equals(nodeUuid) ? nodeId : new NodeId(origin);
+        boolean remote = (v.flags & LogFormat.FLAG_REMOTE) != 0;
+        if (v.kind == LogFormat.KIND_TOMBSTONE) {
+            return new ChangeEvent(v.sequence, collection, id, ChangeType.DELETE, null, originNode, v.originSequence, v.hlc, remote);
+        }
+        BlazeDataRecord rec;
+        try {
+            rec = BlazeBinary.decode(v.buf, v.bodyOffset, v.bodyLength);
+        } catch (BlazeBinaryException e) {
+            throw new CorruptDatabaseException(g.store.name(), pos, "undecodable record in log entry", e);
+        }
+        ChangeType type = (v.flags & LogFormat.FLAG_CREATE) != 0 ? ChangeType.INSERT : ChangeType.UPDATE;
+        return new ChangeEvent(v.sequence, collection, id, type, rec, originNode, v.originSequence, v.hlc, remote);
+    }
+
+    @Override
+    public ChangeFeed.Batch load(long from, int max, Object hintObject) {
+        for (;;) {
+            CommitPoint cp = commitPoint;
+            Generation g = cp.gen();
+            long upto = cp.sequence();
+            long end = cp.position();
+            if (from > upto) {
+                return new ChangeFeed.Batch(List.of(), from - 1, hintObject);
+            }
+            long pos;
+            if (hintObject instanceof ScanHint h && h.gen() == g && h.nextSequence() == from && h.position() <= end) {
+                pos = h.position();
+            } else {
+                pos = g.sparse.floor(from);
+            }
+            Reader r = readers.get();
+            List<ChangeEvent> events = new ArrayList<>(Math.min(max, 64));
+            long lastSeq = from - 1;
+            try {
+                while (pos < end && events.size() < max) {
+                    readBytes(g, pos, r.lengthBuf, 4);
+                    int len = Bytes.getInt(r.lengthBuf, 0);
+                    if (len < LogFormat.FRAME_OVERHEAD || len > LogFormat.MAX_FRAME_LENGTH || pos + len > end) {
+                        throw corrupt(g, pos, "damaged log entry (bad length " + len + ")");
+                    }
+                    EntryView v = openFrame(g, pos, len, r);
+                    if (v.isChange() && v.sequence >= from) {
+                        if (v.sequence > upto) {
+                            break;
+                        }
+                        events.add(toEvent(v, g, pos));
+                        lastSeq = v.sequence;
+                    }
+                    pos += len;
+                }
+            } catch (GenerationGoneException retry) {
+                continue;
+            }
+            long covered = events.size() >= max ? lastSeq : upto;
+            return new ChangeFeed.Batch(events, covered, new ScanHint(g, covered + 1, pos));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Flushing
+
+    /** Writes (and with {@code fsync} forces) everything of generation {@code g} up to {@code target}. */
+    private void flushTo(Generation g, long target, boolean fsync) {
+        flushLock.lock();
+        try {
+            if (g != gen) {
+                return; // compaction rewrote and fsynced everything of that generation
+            }
+            if (fsync ? g.syncedPosition >= target : g.writtenPosition >= target) {
+                checkFailure();
+                return;
+            }
+            checkFailure();
+            flushLocked(g, fsync);
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    private void checkFailure() {
+        Throwable f = failure;
+        if (f != null) {
+            throw new BlazeStorageException("database '" + name + "' failed to write its log", f);
+        }
+    }
+
+    /** Under the flush lock. */
+    private void flushLocked(Generation g, boolean fsync) {
+        try {
+            long end = g.buffer.drainTo(g.store);
+            g.writtenPosition = end;
+            if (fsync && end > g.syncedPosition) {
+                g.store.force();
+                g.syncedPosition = end;
+            }
+            g.buffer.release();
+        } catch (IOException | RuntimeException e) {
+            if (closed && e instanceof ClosedChannelException) {
+                return;
+            }
+            fail(e);
+            throw new BlazeStorageException("cannot write " + g.store.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Forces everything committed so far to stable storage. */
+    public void sync() {
+        ensureOpen();
+        CommitPoint cp = commitPoint;
+        flushTo(cp.gen(), cp.position(), true);
+    }
+
+    private void flusherLoop() {
+        long interval = durability.interval().toNanos();
+        boolean fsync = durability.mode() != Durability.Mode.OS;
+        while (!stopFlusher) {
+            LockSupport.parkNanos(this, interval);
+            if (stopFlusher) {
+                break;
+            }
+            Generation g = gen;
+            if (failure != null) {
+                continue;
+            }
+            if (g.buffer.hasPendingBytes() || (fsync && g.syncedPosition < g.writtenPosition)) {
+                flushLock.lock();
+                try {
+                    if (g == gen && failure == null) {
+                        flushLocked(g, fsync);
+                    }
+                } catch (BlazeException e) {
+                    // recorded by fail(); writers see it
+                } finally {
+                    flushLock.unlock();
+                }
+            }
+            maybeScheduleCheckpoint();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Checkpoints
+
+    private void maybeScheduleCheckpoint() {
+        long interval = options.checkpointInterval();
+        if (file == null || interval <= 0 || closed) {
+            return;
+        }
+        CommitPoint cp = commitPoint;
+        if (cp.position() - lastCheckpointPosition < interval || !checkpointScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            options.blockingScheduler().schedule(() -> {
+                try {
+                    checkpoint();
+                } catch (RuntimeException e) {
+                    LOG.warn("background checkpoint of '{}' failed: {}", name, e.toString());
+                } finally {
+                    checkpointScheduled.set(false);
+                }
+            });
+        } catch (RuntimeException e) {
+            checkpointScheduled.set(false);
+        }
+    }
+
+    /** Writes an index checkpoint now (file databases only). */
+    public void checkpoint() {
+        if (file == null) {
+            return;
+        }
+        maintenanceLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            writeCheckpoint();
+        } finally {
+            maintenanceLock.unlock();
+        }
+    }
+
+    /** Under the maintenance lock. */
+    private void writeCheckpoint() {
+        CommitPoint cp = commitPoint;
+        Generation g = cp.gen();
+        flushTo(g, cp.position(), true);
+        long covered = cp.position();
+        long hlc = clock.current();
+        try {
+            Checkpoint.write(file, new FrameCipher(dataKey, nonces), g.logId, covered, out -> writeIndex(out, g, cp.sequence(), covered, hlc));
+            lastCheckpointPosition = covered;
+            LOG.debug("checkpoint of '{}' at position {}", name, covered);
+        } catch (IOException e) {
+            throw new BlazeStorageException("cannot write checkpoint of " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the index as of {@code covered}: entries at or beyond it are left out, and replay
+     * from {@code covered} restores them (an index entry only ever moves forward in the log).
+     */
+    private static void writeIndex(DataOutputStream out, Generation g, long lastSeq, long covered, long hlc) throws IOException {
+        out.writeLong(lastSeq);
+        out.writeLong(hlc);
+        long[][] sparse = g.sparse.snapshot(covered);
+        out.writeInt(sparse[0].length);
+        for (int i = 0; i < sparse[0].length; i++) {
+            out.writeLong(sparse[0][i]);
+            out.writeLong(sparse[1][i]);
+        }
+        List<Map.Entry<String, Checkpoint.MetaValue>> metas = new ArrayList<>();
+        for (Map.Entry<String, Checkpoint.MetaValue> e : g.meta.entrySet()) {
+            if (e.getValue().position() < covered) {
+                metas.add(e);
+            }
+        }
+        out.writeInt(metas.size());
+        for (Map.Entry<String, Checkpoint.MetaValue> e : metas) {
+            Checkpoint.writeName(out, Bytes.utf8(e.getKey()));
+            out.writeLong(e.getValue().position());
+            out.writeInt(e.getValue().value().length);
+            out.write(e.getValue().value());
+        }
+        List<CollectionIndex> cols = new ArrayList<>(g.collections.values());
+        out.writeInt(cols.size());
+        byte[] run = new byte[4096 * 29];
+        for (CollectionIndex ci : cols) {
+            Checkpoint.writeName(out, ci.nameUtf8);
+            int n = 0;
+            int off = 0;
+            for (Map.Entry<UUID, Slot> e : ci.slots.entrySet()) {
+                Slot s = e.getValue();
+                if (s.position() >= covered) {
+                    continue;
+                }
+                Bytes.putUuid(run, off, e.getKey());
+                Bytes.putLong(run, off + 16, s.position());
+                Bytes.putInt(run, off + 24, s.length());
+                run[off + 28] = (byte) (s.tombstone() ? 1 : 0);
+                off += 29;
+                if (++n == 4096) {
+                    out.writeInt(n);
+                    out.write(run, 0, off);
+                    n = 0;
+                    off = 0;
+                }
+            }
+            if (n > 0) {
+                out.writeInt(n);
+                out.write(run, 0, off);
+            }
+            out.writeInt(0);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Compaction
+
+    /** Writes frames to a new log in large sequential writes. */
+    private final class LogWriter {
+        final LogStore store;
+        final byte[] logId;
+        final FrameCipher cipher = new FrameCipher(dataKey, nonces);
+        byte[] buf = new byte[1 << 20];
+        int used;
+        long bufStart;
+        long end;
+
+        LogWriter(LogStore store, byte[] logId, long start) {
+            this.store = store;
+            this.logId = logId;
+            this.bufStart = start;
+            this.end = start;
+        }
+
+        /** Seals {@code plain[0, len)} as the next frame; returns its position. */
+        long append(byte[] plain, int len) throws IOException {
+            int frameLength = FrameCipher.frameLength(len);
+            if (used + frameLength > buf.length) {
+                flush();
+                if (frameLength > buf.length) {
+                    buf = new byte[frameLength];
+                }
+            }
+            long pos = end;
+            System.arraycopy(plain, 0, buf, used + LogFormat.FRAME_HEADER_LENGTH, len);
+            cipher.seal(buf, used, len, logId, pos);
+            used += frameLength;
+            end += frameLength;
+            return pos;
+        }
+
+        void flush() throws IOException {
+            if (used > 0) {
+                store.write(bufStart, buf, 0, used);
+                bufStart += used;
+                used = 0;
+            }
+        }
+    }
+
+    /**
+     * Rewrites the log with only the latest entry of each record (tombstones kept) and the latest
+     * metadata values, then atomically replaces the file. Writers continue during the copy and
+     * wait only while the tail written meanwhile is copied and the files are swapped.
+     *
+     * <p>Crash safety: the new log is written to {@code <db>.compact}, fsynced, renamed over the
+     * database and the directory fsynced. A crash before the rename leaves the old log (the
+     * leftover is deleted at the next open); after it, the new one. The old checkpoint belongs to
+     * the old log id and is ignored either way.
+     *
+     * @return the log size after compaction
+     */
+    public long compact() {
+        maintenanceLock.lock();
+        try {
+            ensureWritable();
+            return compactLocked();
+        } catch (IOException e) {
+            throw new BlazeStorageException("compaction of '" + name + "' failed: " + e.getMessage(), e);
+        } finally {
+            maintenanceLock.unlock();
+        }
+    }
+
+    private long compactLocked() throws IOException {
+        CommitPoint cp = commitPoint;
+        Generation old = cp.gen();
+        long snapshotEnd = cp.position();
+        byte[] newLogId = new byte[LogFormat.LOG_ID_LENGTH];
+        RANDOM.nextBytes(newLogId);
+        Path tmp = file == null ? null : file.resolveSibling(file.getFileName() + ".compact");
+        LogStore target;
+        FileChannel ch = null;
+        if (file != null) {
+            ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE);
+            target = new FileLogStore(file, ch);
+            byte[] h = header.withLogId(newLogId).toBytes();
+            target.write(0, h, 0, h.length);
+        } else {
+            target = new MemoryLogStore("memory:" + name);
+            target.write(0, new byte[LogFormat.HEADER_LENGTH], 0, LogFormat.HEADER_LENGTH);
+        }
+        boolean swapped = false;
+        try {
+            LogWriter w = new LogWriter(target, newLogId, LogFormat.HEADER_LENGTH);
+            ConcurrentHashMap<String, CollectionIndex> cols = new ConcurrentHashMap<>();
+            ConcurrentHashMap<String, Checkpoint.MetaValue> metas = new ConcurrentHashMap<>();
+            SparseSequenceIndex sparse = new SparseSequenceIndex(LogFormat.HEADER_LENGTH);
+            Reader r = readers.get();
+
+            // Phase 1, writers running: metadata, then the latest entry of every record, in log order.
+            List<long[]> metaSlots = new ArrayList<>();
+            for (Checkpoint.MetaValue mv : old.meta.values()) {
+                if (mv.position() < snapshotEnd) {
+                    metaSlots.add(new long[] {mv.position()});
+                }
+            }
+            int total = 0;
+            for (CollectionIndex ci : old.collections.values()) {
+                total += ci.slots.size();
+            }
+            long[] order = new long[total];
+            int n = 0;
+            for (CollectionIndex ci : old.collections.values()) {
+                for (Slot s : ci.slots.values()) {
+                    if (s.position() < snapshotEnd && n < order.length) {
+                        order[n++] = s.position();
+                    }
+                }
+            }
+            Arrays.sort(order, 0, n);
+            for (long[] m : metaSlots) {
+                copyFrame(old, m[0], -1, r, w, cols, metas, sparse, true);
+            }
+            for (int i = 0; i < n; i++) {
+                copyFrame(old, order[i], -1, r, w, cols, metas, sparse, true);
+            }
+
+            // Phase 2, writers paused: the tail committed meanwhile, then the swap.
+            writeLock.lock();
+            try {
+                ensureWritable();
+                CommitPoint now = commitPoint;
+                long pos = snapshotEnd;
+                while (pos < now.position()) {
+                    readBytes(old, pos, r.lengthBuf, 4);
+                    int len = Bytes.getInt(r.lengthBuf, 0);
+                    if (len < LogFormat.FRAME_OVERHEAD || len > LogFormat.MAX_FRAME_LENGTH) {
+                        throw corrupt(old, pos, "damaged log entry (bad length " + len + ")");
+                    }
+                    copyFrame(old, pos, len, r, w, cols, metas, sparse, false);
+                    pos += len;
+                }
+                Checkpoint.MetaValue hlcMeta = metas.get(META_HLC);
+                long hlc = clock.current();
+                if (hlcMeta == null || hlcMeta.value().length != 8 || Bytes.getLong(hlcMeta.value(), 0) < hlc) {
+                    byte[] v = new byte[8];
+                    Bytes.putLong(v, 0, hlc);
+                    byte[] plain = new byte[LogFormat.payloadLength(Bytes.utf8(META_HLC).length, 8)];
+                    int len = EntryView.write(plain, 0, LogFormat.KIND_META, LogFormat.FLAG_COMMIT, 0, hlc, nodeUuid, 0, 0, 0,
+                            Bytes.utf8(META_HLC), v);
+                    long p = w.append(plain, len);
+                    metas.put(META_HLC, new Checkpoint.MetaValue(v, p));
+                }
+                w.flush();
+                target.force();
+                for (CollectionIndex ci : cols.values()) {
+                    ci.recount();
+                }
+                flushLock.lock();
+                try {
+                    if (file != null) {
+                        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                        Checkpoint.fsyncDirectory(file.getParent());
+                        Files.deleteIfExists(Checkpoint.file(file));
+                    }
+                    Generation ng = new Generation(target, newLogId, w.end, options.writeBufferSize(), sparse, cols, metas);
+                    gen = ng;
+                    commitPoint = new CommitPoint(now.sequence(), w.end, ng);
+                    swapped = true;
+                    lastCheckpointPosition = 0;
+                } finally {
+                    flushLock.unlock();
+                }
+            } finally {
+                writeLock.unlock();
+            }
+            LOG.info("compacted '{}': {} -> {} bytes", name, old.writtenPosition, w.end);
+            try {
+                old.store.close();
+            } catch (IOException e) {
+                LOG.debug("closing the old log failed: {}", e.toString());
+            }
+            if (file != null && options.checkpointInterval() > 0) {
+                writeCheckpoint();
+            }
+            return w.end;
+        } finally {
+            if (!swapped) {
+                try {
+                    target.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
+                if (tmp != null) {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+        }
+    }
+
+    /**
+     * Copies the frame at {@code pos} of {@code old} to the new log, re-sealed for its new place,
+     * and applies it to the new index. Phase-1 copies become their own transactions; tail copies
+     * keep their flags, so transaction boundaries survive.
+     */
+    private void copyFrame(Generation old, long pos, int knownLength, Reader r, LogWriter w,
+                           ConcurrentHashMap<String, CollectionIndex> cols, ConcurrentHashMap<String, Checkpoint.MetaValue> metas,
+                           SparseSequenceIndex sparse, boolean makeCommit) throws IOException {
+        int len = knownLength;
+        if (len < 0) {
+            readBytes(old, pos, r.lengthBuf, 4);
+            len = Bytes.getInt(r.lengthBuf, 0);
+            if (len < LogFormat.FRAME_OVERHEAD || len > LogFormat.MAX_FRAME_LENGTH) {
+                throw corrupt(old, pos, "damaged log entry (bad length " + len + ")");
+            }
+        }
+        EntryView v = openFrame(old, pos, len, r);
+        if (makeCommit) {
+            v.buf[2] = (byte) (v.buf[2] | LogFormat.FLAG_COMMIT);
+        }
+        long np = w.append(v.buf, v.length);
+        int frameLength = FrameCipher.frameLength(v.length);
+        if (v.kind == LogFormat.KIND_META) {
+            metas.put(v.name(), new Checkpoint.MetaValue(v.body(), np));
+            return;
+        }
+        String coll = v.name();
+        CollectionIndex ci = cols.computeIfAbsent(coll, c -> new CollectionIndex(c, 16));
+        ci.slots.put(v.id(), new Slot(np, frameLength, v.kind == LogFormat.KIND_TOMBSTONE));
+        sparse.maybeAdd(v.sequence, np);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Closing
+
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Flushes, fsyncs, checkpoints, completes the change feed and releases the file and lock. */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        maintenanceLock.lock();
+        try {
+            writeLock.lock();
+            try {
+                if (failure == null) {
+                    try {
+                        CommitPoint cp = commitPoint;
+                        if (file != null && clock.current() > maxWrittenHlc) {
+                            Generation g = gen;
+                            byte[] v = new byte[8];
+                            Bytes.putLong(v, 0, clock.current());
+                            long end = appendMeta(g, Bytes.utf8(META_HLC), META_HLC, v);
+                            commitPoint = new CommitPoint(cp.sequence(), end, g);
+                            maxWrittenHlc = clock.current();
+                        }
+                        cp = commitPoint;
+                        flushTo(cp.gen(), cp.position(), file != null);
+                        if (file != null && options.checkpointOnClose() && cp.position() != lastCheckpointPosition) {
+                            writeCheckpoint();
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.warn("closing '{}': {}", name, e.toString());
+                    }
+                }
+                closed = true;
+            } finally {
+                writeLock.unlock();
+            }
+        } finally {
+            maintenanceLock.unlock();
+        }
+        stopFlusher = true;
+        LockSupport.unpark(flusher);
+        if (Thread.currentThread() != flusher) {
+            try {
+                flusher.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        feed.close();
+        try {
+            gen.store.close();
+        } catch (IOException e) {
+            LOG.debug("closing the log failed: {}", e.toString());
+        }
+        if (lock != null) {
+            lock.close();
+        }
+    }
+}
