@@ -91,7 +91,7 @@ public final class BlazeCli implements Runnable {
                 || parseResult.hasMatchedOption("--stacktrace");
         if (wantsTrace) {
             failure.printStackTrace(err);
-        } else if (!(failure instanceof CliException) || failure.getCause() != null) {
+        } else if (!(failure instanceof CliException)) {
             err.println("(run with --stacktrace for details)");
         }
         err.flush();

@@ -71,7 +71,11 @@ final class DatabaseOptions {
 
     /** The selected collection of {@code db}. */
     BlazeCollection collection(BlazeDBClient db) {
-        return db.collection(collection);
+        try {
+            return db.collection(collection);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "invalid --collection: " + e.getMessage());
+        }
     }
 
     /** The database's name: its file name without the extension. */

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,7 +95,6 @@ final class Demo {
     private Disposable subscription;
     private NodeId nodeId;
     private UUID helloId;
-    private int writes;
     private int replayed;
     private long lastSequence;
     private boolean wrongPasswordRefused;
@@ -195,7 +195,6 @@ final class Demo {
         tasks.delete(taskIds.get(1));
         awaitChange(taskIds.get(1), ChangeType.DELETE);
 
-        writes = 7;
         detail("now: " + db.count() + " records in \"default\", " + tasks.count() + " in \"tasks\"");
     }
 
@@ -264,11 +263,15 @@ final class Demo {
         detail("deleted " + folder);
     }
 
-    private void summary() {
+    private synchronized void summary() {
         Duration total = Duration.ofNanos(System.nanoTime() - started);
         say("Summary");
-        detail(writes + " writes (5 inserts, 1 update, 1 delete) in 2 collections; "
-                + events.size() + " change events streamed live");
+        Map<ChangeType, Long> byType = new EnumMap<>(ChangeType.class);
+        events.forEach(e -> byType.merge(e.type(), 1L, Long::sum));
+        long collections = events.stream().map(ChangeEvent::collection).distinct().count();
+        detail(events.size() + " change events streamed live: " + byType.getOrDefault(ChangeType.INSERT, 0L)
+                + " inserts, " + byType.getOrDefault(ChangeType.UPDATE, 0L) + " update(s), "
+                + byType.getOrDefault(ChangeType.DELETE, 0L) + " delete(s) in " + collections + " collections");
         detail("closed, reopened, record " + helloId + " fetched intact; "
                 + replayed + " changes replayed from the log");
         detail("wrong password " + (wrongPasswordRefused ? "refused" : "NOT refused")

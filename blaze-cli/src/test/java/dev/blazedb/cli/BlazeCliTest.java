@@ -2,6 +2,9 @@ package dev.blazedb.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.blazedb.Argon2Params;
+import dev.blazedb.BlazeDBClient;
+import dev.blazedb.BlazeOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +37,19 @@ class BlazeCliTest {
         return CliRun.run(environment, args);
     }
 
+    /**
+     * Creates the database with a cheap key derivation: the cost is stored in the file, so every
+     * later open by the CLI is fast too. (The CLI itself creates databases with the default cost.)
+     */
+    private void createDatabase() {
+        BlazeDBClient.open("notes", dir.resolve("notes.blazedb"), PASSWORD.toCharArray(),
+                BlazeOptions.builder().argon2(Argon2Params.of(64, 1, 1)).build()).close();
+    }
+
     private UUID put(String... fields) {
+        if (!Files.exists(dir.resolve("notes.blazedb"))) {
+            createDatabase();
+        }
         String[] args = new String[fields.length + 3];
         args[0] = "put";
         args[1] = "--db";
@@ -116,6 +131,7 @@ class BlazeCliTest {
 
     @Test
     void thePasswordCanComeFromAFileWhoseLineEndingIsIgnored() throws IOException {
+        createDatabase();
         Path file = dir.resolve("pw.txt");
         Files.writeString(file, PASSWORD + "\r\n", StandardCharsets.UTF_8);
         CliRun put = blaze(EMPTY, "put", "--db", db(), "--password-file", file.toString(), "x=1");

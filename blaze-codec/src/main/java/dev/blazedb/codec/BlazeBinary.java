@@ -33,13 +33,12 @@ import java.util.zip.CRC32;
  *  0                   1                   2                   3
  *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  * +---------------------------------------------------------------+
- * |                 magic "BLAZE" (42 4C 41 5A 45)                |
- * +                               +---------------+---------------+
- * |                               |    version    | field count   |
- * +---------------+---------------+---------------+---------------+
- * |  (field count)|  fields: key, then tagged value, sorted by    ...
- * +---------------+  key in code-point order                      |
- * ...                                                             |
+ * |                 magic "BLAZ" (42 4C 41 5A)                    |
+ * +---------------+---------------+-------------------------------+
+ * |   "E" (45)    |    version    |       field count (u16)       |
+ * +---------------+---------------+-------------------------------+
+ * |  fields: field count times (key, tagged value), sorted by    ...
+ * ...  key in code-point order                                    |
  * +---------------------------------------------------------------+
  * |                 CRC32 (version 2 only)                        |
  * +---------------------------------------------------------------+
@@ -242,12 +241,17 @@ public final class BlazeBinary {
     /**
      * Encodes a record as version 2 with a CRC32 trailer when {@code withCrc}, else as version 1.
      *
+     * <p>One pass over the record into an array sized from an estimate (doubled when needed),
+     * then trimmed to the exact length: cheaper than measuring the record first.
+     *
      * @throws IllegalArgumentException if the record exceeds a limit of the format
      */
     public static byte[] encode(BlazeDataRecord record, boolean withCrc) {
-        byte[] out = new byte[encodedSize(record, withCrc)];
-        write(record, withCrc, out, 0);
-        return out;
+        int fields = record.size();
+        Writer writer = new Writer(new byte[fields > 1024 ? 65_536 : 64 + 48 * fields], 0, true);
+        writer.record(record, withCrc);
+        byte[] out = writer.buf;
+        return writer.pos == out.length ? out : Arrays.copyOf(out, writer.pos);
     }
 
     /**
@@ -259,7 +263,7 @@ public final class BlazeBinary {
         Objects.requireNonNull(record, "record");
         Sizer sizer = new Sizer();
         long size = sizer.record(record) + (withCrc ? CRC_LENGTH : 0);
-        if (size > Integer.MAX_VALUE - 8) {
+        if (size > MAX_ARRAY_LENGTH) {
             throw new IllegalArgumentException("record needs " + size + " bytes, more than a Java array can hold");
         }
         return (int) size;
@@ -268,8 +272,9 @@ public final class BlazeBinary {
     /**
      * Encodes a record into {@code target} at its position, and advances the position past it.
      *
-     * <p>A heap buffer is written in place; a direct buffer receives one bulk copy of the encoded
-     * bytes. Nothing is written when the record does not fit.
+     * <p>The record is measured first ({@link #encodedSize}); a heap buffer is then written in
+     * place, a direct buffer receives one bulk copy of the encoded bytes. Nothing is written when
+     * the record does not fit.
      *
      * @return the number of bytes written, {@link #encodedSize(BlazeDataRecord, boolean)}
      * @throws IllegalArgumentException if fewer bytes remain in {@code target} than the record
@@ -287,27 +292,19 @@ public final class BlazeBinary {
                     + target.remaining() + " remaining");
         }
         if (target.hasArray()) {
-            write(record, withCrc, target.array(), target.arrayOffset() + position);
+            new Writer(target.array(), target.arrayOffset() + position, false).record(record, withCrc);
         } else {
-            byte[] bytes = new byte[size];
-            write(record, withCrc, bytes, 0);
-            target.put(position, bytes);
+            Writer writer = new Writer(new byte[size], 0, false);
+            writer.record(record, withCrc);
+            target.put(position, writer.buf);
         }
         target.position(position + size);
         return size;
     }
 
-    private static void write(BlazeDataRecord record, boolean withCrc, byte[] out, int offset) {
-        Writer writer = new Writer(out, offset);
-        writer.record(record, withCrc ? VERSION_CRC32 : VERSION_PLAIN);
-        if (withCrc) {
-            CRC32 crc = new CRC32();
-            crc.update(out, offset, writer.pos - offset);
-            INT.set(out, writer.pos, (int) crc.getValue());
-        }
-    }
+    private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
-    /** Computes sizes and checks the format's limits; the writer relies on both. */
+    /** Computes exact sizes and checks the format's limits, for {@link #encodedSize}. */
     private static final class Sizer implements BiConsumer<String, BlazeValue> {
         private long size;
         private int depth;
@@ -317,7 +314,7 @@ public final class BlazeBinary {
         long record(BlazeDataRecord record) {
             int count = record.size();
             if (count > MAX_ENTRIES) {
-                throw new IllegalArgumentException("record has " + count + " fields, more than " + MAX_ENTRIES);
+                throw tooManyFields(count);
             }
             size = HEADER_LENGTH;
             record.fields().forEach(this);
@@ -327,21 +324,21 @@ public final class BlazeBinary {
         @Override
         public void accept(String key, BlazeValue value) {
             if (dictionary) {
-                size += 2 + keyLength(key);
+                size += 2 + keyLength(key, "dictionary key");
             } else {
                 field = key;
-                size += tableId(key) != 0 ? 1 : 3 + keyLength(key);
+                size += tableId(key) != 0 ? 1 : 3 + keyLength(key, "key");
             }
             value(value);
         }
 
-        private long keyLength(String key) {
+        private long keyLength(String key, String what) {
             long length = utf8Length(key);
             if (length < 0) {
-                throw refuse("key " + quote(key) + " holds an unpaired surrogate at index " + (-1 - length));
+                throw refuse(field, unpairedSurrogate(what, -1 - length));
             }
             if (length > MAX_KEY_BYTES) {
-                throw refuse("key of " + length + " UTF-8 bytes is longer than " + MAX_KEY_BYTES);
+                throw refuse(field, keyTooLong(what, length));
             }
             return length;
         }
@@ -350,7 +347,7 @@ public final class BlazeBinary {
             if (value instanceof BlazeValue.StringValue v) {
                 long length = utf8Length(v.value());
                 if (length < 0) {
-                    throw refuse("string holds an unpaired surrogate at index " + (-1 - length));
+                    throw refuse(field, unpairedSurrogate("string", -1 - length));
                 }
                 size += length == 0 ? 1 : length <= MAX_INLINE_STRING ? 1 + length : 5 + length;
             } else if (value instanceof BlazeValue.IntValue v) {
@@ -391,173 +388,315 @@ public final class BlazeBinary {
 
         private void enter(String kind, int count) {
             if (count > MAX_ENTRIES) {
-                throw refuse(kind + " has " + count + " entries, more than " + MAX_ENTRIES);
+                throw refuse(field, tooManyEntries(kind, count));
             }
             if (++depth > MAX_DEPTH) {
-                throw refuse("arrays and dictionaries are nested deeper than " + MAX_DEPTH);
+                throw refuse(field, TOO_DEEP);
             }
-        }
-
-        private IllegalArgumentException refuse(String reason) {
-            return new IllegalArgumentException("cannot encode field " + quote(field) + ": " + reason);
-        }
-
-        private static String quote(String s) {
-            if (s == null) {
-                return "(none)";
-            }
-            return "\"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"";
         }
     }
 
-    /** Writes a record whose size and limits the {@link Sizer} has checked into a large enough array. */
-    private static final class Writer implements BiConsumer<String, BlazeValue> {
-        private final byte[] buf;
-        private int pos;
-        private boolean dictionary;
+    private static final String TOO_DEEP = "arrays and dictionaries are nested deeper than " + MAX_DEPTH;
 
-        Writer(byte[] buf, int pos) {
+    private static IllegalArgumentException tooManyFields(int count) {
+        return new IllegalArgumentException("cannot encode a record of " + count + " fields, more than " + MAX_ENTRIES);
+    }
+
+    private static String tooManyEntries(String kind, int count) {
+        return kind + " has " + count + " entries, more than " + MAX_ENTRIES;
+    }
+
+    private static String unpairedSurrogate(String what, long index) {
+        return what + " holds an unpaired surrogate at index " + index;
+    }
+
+    private static String keyTooLong(String what, long length) {
+        return what + " of " + length + " UTF-8 bytes is longer than " + MAX_KEY_BYTES;
+    }
+
+    private static IllegalArgumentException refuse(String field, String reason) {
+        String name = field == null ? "(none)"
+                : "\"" + (field.length() > 40 ? field.substring(0, 40) + "..." : field) + "\"";
+        return new IllegalArgumentException("cannot encode field " + name + ": " + reason);
+    }
+
+    /**
+     * Writes a record in one pass. A growable writer checks the format's limits as it goes and
+     * doubles its array when it runs out of room; a fixed one writes into an array that
+     * {@link Sizer} has measured, so it checks nothing.
+     */
+    private static final class Writer implements BiConsumer<String, BlazeValue> {
+        private byte[] buf;
+        private int pos;
+        private final boolean growable;
+        private boolean dictionary;
+        private int depth;
+        private String field;
+
+        Writer(byte[] buf, int pos, boolean growable) {
             this.buf = buf;
             this.pos = pos;
+            this.growable = growable;
         }
 
-        void record(BlazeDataRecord record, int version) {
+        void record(BlazeDataRecord record, boolean withCrc) {
+            int count = record.size();
+            if (count > MAX_ENTRIES) {
+                throw tooManyFields(count);
+            }
+            int start = pos;
+            ensure(HEADER_LENGTH);
             byte[] b = buf;
-            int p = pos;
-            System.arraycopy(MAGIC, 0, b, p, MAGIC.length);
-            b[p + OFFSET_VERSION] = (byte) version;
-            SHORT.set(b, p + OFFSET_FIELD_COUNT, (short) record.size());
-            pos = p + HEADER_LENGTH;
+            System.arraycopy(MAGIC, 0, b, start, MAGIC.length);
+            b[start + OFFSET_VERSION] = (byte) (withCrc ? VERSION_CRC32 : VERSION_PLAIN);
+            SHORT.set(b, start + OFFSET_FIELD_COUNT, (short) count);
+            pos = start + HEADER_LENGTH;
             record.fields().forEach(this);
+            if (withCrc) {
+                ensure(CRC_LENGTH);
+                CRC32 crc = new CRC32();
+                crc.update(buf, start, pos - start);
+                INT.set(buf, pos, (int) crc.getValue());
+                pos += CRC_LENGTH;
+            }
+        }
+
+        /** Makes room for {@code n} more bytes at the position. */
+        private void ensure(long n) {
+            if (n > buf.length - pos) {
+                grow(pos + n);
+            }
+        }
+
+        private void grow(long capacity) {
+            if (!growable) {
+                return; // measured by the Sizer: the bytes fit even where a reservation does not
+            }
+            if (capacity > MAX_ARRAY_LENGTH) {
+                throw refuse(field, "the record needs more than " + MAX_ARRAY_LENGTH + " bytes, more than a Java array can hold");
+            }
+            buf = Arrays.copyOf(buf, (int) Math.max(capacity, Math.min(2L * buf.length, MAX_ARRAY_LENGTH)));
         }
 
         @Override
         public void accept(String key, BlazeValue value) {
             if (dictionary) {
+                ensure(2L + key.length());
                 int start = pos + 2;
-                int end = writeUtf8(key, buf, start);
-                SHORT.set(buf, pos, (short) (end - start));
-                pos = end;
+                int length = utf8(key, start, "dictionary key") - start;
+                if (length > MAX_KEY_BYTES) {
+                    throw refuse(field, keyTooLong("dictionary key", length));
+                }
+                SHORT.set(buf, pos, (short) length);
+                pos = start + length;
             } else {
+                field = key;
                 int id = tableId(key);
                 if (id != 0) {
+                    ensure(1);
                     buf[pos++] = (byte) id;
                 } else {
+                    ensure(3L + key.length());
                     int start = pos + 3;
-                    int end = writeUtf8(key, buf, start);
+                    int length = utf8(key, start, "key") - start;
+                    if (length > MAX_KEY_BYTES) {
+                        throw refuse(field, keyTooLong("key", length));
+                    }
                     buf[pos] = (byte) LONG_KEY;
-                    SHORT.set(buf, pos + 1, (short) (end - start));
-                    pos = end;
+                    SHORT.set(buf, pos + 1, (short) length);
+                    pos = start + length;
                 }
             }
             value(value);
         }
 
         private void value(BlazeValue value) {
-            byte[] b = buf;
             if (value instanceof BlazeValue.StringValue v) {
                 string(v.value());
-            } else if (value instanceof BlazeValue.IntValue v) {
+                return;
+            }
+            ensure(17);
+            byte[] b = buf;
+            int p = pos;
+            if (value instanceof BlazeValue.IntValue v) {
                 long n = v.value();
                 if ((n & ~0xFFL) == 0) {
-                    b[pos] = TAG_SMALL_INT;
-                    b[pos + 1] = (byte) n;
-                    pos += 2;
+                    b[p] = TAG_SMALL_INT;
+                    b[p + 1] = (byte) n;
+                    pos = p + 2;
                 } else {
-                    b[pos] = TAG_INT;
-                    LONG.set(b, pos + 1, n);
-                    pos += 9;
+                    b[p] = TAG_INT;
+                    LONG.set(b, p + 1, n);
+                    pos = p + 9;
                 }
             } else if (value instanceof BlazeValue.DoubleValue v) {
-                b[pos] = TAG_DOUBLE;
-                LONG.set(b, pos + 1, Double.doubleToRawLongBits(v.value()));
-                pos += 9;
+                b[p] = TAG_DOUBLE;
+                LONG.set(b, p + 1, Double.doubleToRawLongBits(v.value()));
+                pos = p + 9;
             } else if (value instanceof BlazeValue.BoolValue v) {
-                b[pos] = TAG_BOOL;
-                b[pos + 1] = (byte) (v.value() ? 1 : 0);
-                pos += 2;
+                b[p] = TAG_BOOL;
+                b[p + 1] = (byte) (v.value() ? 1 : 0);
+                pos = p + 2;
             } else if (value instanceof BlazeValue.UuidValue v) {
                 UUID uuid = v.value();
-                b[pos] = TAG_UUID;
-                LONG.set(b, pos + 1, uuid.getMostSignificantBits());
-                LONG.set(b, pos + 9, uuid.getLeastSignificantBits());
-                pos += 17;
+                b[p] = TAG_UUID;
+                LONG.set(b, p + 1, uuid.getMostSignificantBits());
+                LONG.set(b, p + 9, uuid.getLeastSignificantBits());
+                pos = p + 17;
             } else if (value instanceof BlazeValue.DateValue v) {
-                b[pos] = TAG_DATE;
-                LONG.set(b, pos + 1, Double.doubleToRawLongBits(secondsSinceReference(v.value())));
-                pos += 9;
+                b[p] = TAG_DATE;
+                LONG.set(b, p + 1, Double.doubleToRawLongBits(secondsSinceReference(v.value())));
+                pos = p + 9;
             } else if (value instanceof BlazeValue.ArrayValue v) {
                 List<BlazeValue> list = v.value();
                 int count = list.size();
+                enter("array", count);
                 if (count == 0) {
-                    b[pos++] = TAG_EMPTY_ARRAY;
+                    b[p] = TAG_EMPTY_ARRAY;
+                    pos = p + 1;
                 } else {
-                    b[pos] = TAG_ARRAY;
-                    SHORT.set(b, pos + 1, (short) count);
-                    pos += 3;
+                    b[p] = TAG_ARRAY;
+                    SHORT.set(b, p + 1, (short) count);
+                    pos = p + 3;
                     for (int i = 0; i < count; i++) {
                         value(list.get(i));
                     }
                 }
+                depth--;
             } else if (value instanceof BlazeValue.DictionaryValue v) {
                 Map<String, BlazeValue> map = v.value();
                 int count = map.size();
+                enter("dictionary", count);
                 if (count == 0) {
-                    b[pos++] = TAG_EMPTY_DICTIONARY;
+                    b[p] = TAG_EMPTY_DICTIONARY;
+                    pos = p + 1;
                 } else {
-                    b[pos] = TAG_DICTIONARY;
-                    SHORT.set(b, pos + 1, (short) count);
-                    pos += 3;
+                    b[p] = TAG_DICTIONARY;
+                    SHORT.set(b, p + 1, (short) count);
+                    pos = p + 3;
                     boolean wasDictionary = dictionary;
                     dictionary = true;
                     map.forEach(this);
                     dictionary = wasDictionary;
                 }
+                depth--;
             } else if (value instanceof BlazeValue.DataValue v) {
                 byte[] data = v.value();
-                b[pos] = TAG_DATA;
-                INT.set(b, pos + 1, data.length);
-                System.arraycopy(data, 0, b, pos + 5, data.length);
-                pos += 5 + data.length;
+                ensure(5L + data.length);
+                b = buf;
+                b[p] = TAG_DATA;
+                INT.set(b, p + 1, data.length);
+                System.arraycopy(data, 0, b, p + 5, data.length);
+                pos = p + 5 + data.length;
             } else if (value instanceof BlazeValue.VectorValue v) {
                 int count = v.length();
-                b[pos] = TAG_VECTOR;
-                INT.set(b, pos + 1, count);
-                int p = pos + 5;
+                ensure(5L + 4L * count);
+                b = buf;
+                b[p] = TAG_VECTOR;
+                INT.set(b, p + 1, count);
+                p += 5;
                 for (int i = 0; i < count; i++, p += 4) {
                     INT.set(b, p, Float.floatToRawIntBits(v.get(i)));
                 }
                 pos = p;
             } else {
-                b[pos++] = TAG_NULL;
+                b[p] = TAG_NULL;
+                pos = p + 1;
             }
+        }
+
+        private void enter(String kind, int count) {
+            if (growable) {
+                if (count > MAX_ENTRIES) {
+                    throw refuse(field, tooManyEntries(kind, count));
+                }
+                if (depth >= MAX_DEPTH) {
+                    throw refuse(field, TOO_DEEP);
+                }
+            }
+            depth++;
         }
 
         private void string(String s) {
             int chars = s.length();
             if (chars == 0) {
+                ensure(1);
                 buf[pos++] = TAG_EMPTY_STRING;
             } else if (chars <= MAX_INLINE_STRING) {
                 // At most 15 chars: usually inline; a non-ASCII one may need the long form.
+                ensure(1 + chars);
                 int start = pos + 1;
-                int length = writeUtf8(s, buf, start) - start;
+                int end = utf8(s, start, "string");
+                int length = end - start;
                 if (length <= MAX_INLINE_STRING) {
                     buf[pos] = (byte) (TAG_INLINE_STRING | length);
-                    pos = start + length;
+                    pos = end;
                 } else {
+                    if (4 > buf.length - end) {
+                        grow(end + 4L);
+                    }
                     System.arraycopy(buf, start, buf, start + 4, length);
                     buf[pos] = TAG_STRING;
                     INT.set(buf, pos + 1, length);
-                    pos = start + 4 + length;
+                    pos = end + 4;
                 }
             } else {
                 // UTF-8 has at least as many bytes as UTF-16 has chars: the long form.
+                ensure(5L + chars);
                 int start = pos + 5;
-                int end = writeUtf8(s, buf, start);
+                int end = utf8(s, start, "string");
                 buf[pos] = TAG_STRING;
                 INT.set(buf, pos + 1, end - start);
                 pos = end;
             }
+        }
+
+        /**
+         * Writes the UTF-8 form of {@code s} at {@code p}, where the caller has made room for one
+         * byte per char; returns the end. Refuses unpaired surrogates.
+         */
+        private int utf8(String s, int p, String what) {
+            int chars = s.length();
+            byte[] b = buf;
+            // Optimistic ASCII copy without an early exit, which the JIT unrolls; a non-ASCII
+            // char shows in the OR of all chars, and the general loop then starts over.
+            int all = 0;
+            for (int k = 0; k < chars; k++) {
+                char c = s.charAt(k);
+                all |= c;
+                b[p + k] = (byte) c;
+            }
+            if (all < 0x80) {
+                return p + chars;
+            }
+            int i = 0;
+            if (3L * (chars - i) > buf.length - p) {
+                grow(p + 3L * (chars - i));
+                b = buf;
+            }
+            while (i < chars) {
+                char c = s.charAt(i++);
+                if (c < 0x80) {
+                    b[p++] = (byte) c;
+                } else if (c < 0x800) {
+                    b[p++] = (byte) (0xC0 | (c >>> 6));
+                    b[p++] = (byte) (0x80 | (c & 0x3F));
+                } else if (Character.isSurrogate(c)) {
+                    if (!Character.isHighSurrogate(c) || i == chars || !Character.isLowSurrogate(s.charAt(i))) {
+                        throw refuse(field, unpairedSurrogate(what, i - 1));
+                    }
+                    int cp = Character.toCodePoint(c, s.charAt(i++));
+                    b[p++] = (byte) (0xF0 | (cp >>> 18));
+                    b[p++] = (byte) (0x80 | ((cp >>> 12) & 0x3F));
+                    b[p++] = (byte) (0x80 | ((cp >>> 6) & 0x3F));
+                    b[p++] = (byte) (0x80 | (cp & 0x3F));
+                } else {
+                    b[p++] = (byte) (0xE0 | (c >>> 12));
+                    b[p++] = (byte) (0x80 | ((c >>> 6) & 0x3F));
+                    b[p++] = (byte) (0x80 | (c & 0x3F));
+                }
+            }
+            return p;
         }
     }
 
@@ -615,39 +754,6 @@ public final class BlazeBinary {
             i++;
         }
         return length;
-    }
-
-    /** Writes the UTF-8 form of a string without unpaired surrogates; returns the end position. */
-    private static int writeUtf8(String s, byte[] b, int p) {
-        int chars = s.length();
-        int i = 0;
-        for (; i < chars; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80) {
-                break;
-            }
-            b[p++] = (byte) c;
-        }
-        while (i < chars) {
-            char c = s.charAt(i++);
-            if (c < 0x80) {
-                b[p++] = (byte) c;
-            } else if (c < 0x800) {
-                b[p++] = (byte) (0xC0 | (c >>> 6));
-                b[p++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isSurrogate(c)) {
-                int cp = Character.toCodePoint(c, s.charAt(i++));
-                b[p++] = (byte) (0xF0 | (cp >>> 18));
-                b[p++] = (byte) (0x80 | ((cp >>> 12) & 0x3F));
-                b[p++] = (byte) (0x80 | ((cp >>> 6) & 0x3F));
-                b[p++] = (byte) (0x80 | (cp & 0x3F));
-            } else {
-                b[p++] = (byte) (0xE0 | (c >>> 12));
-                b[p++] = (byte) (0x80 | ((c >>> 6) & 0x3F));
-                b[p++] = (byte) (0x80 | (c & 0x3F));
-            }
-        }
-        return p;
     }
 
     /**
@@ -771,6 +877,8 @@ public final class BlazeBinary {
         private final int base;
         private int end;
         private int pos;
+        /** The table id of the key {@link #fieldKey()} read last, 0 for any other key. */
+        private int keyId;
 
         Reader(byte[] b, int offset, int length) {
             this.b = b;
@@ -824,12 +932,41 @@ public final class BlazeBinary {
             } else {
                 String[] keys = new String[count];
                 BlazeValue[] values = new BlazeValue[count];
-                HashSet<String> seen = null;
+                // Duplicates: table keys by a bit per id; other keys by comparing each with the
+                // previous one while they arrive sorted, and with a set once they do not.
+                long tableKeys = 0;
+                String lastOther = null;
+                HashSet<String> others = null;
                 for (int i = 0; i < count; i++) {
                     int keyAt = pos;
                     String key = fieldKey();
-                    if (i > 0) {
-                        seen = checkUnique(keys, i, key, keyAt, seen, "field");
+                    int id = keyId;
+                    if (id != 0) {
+                        if ((tableKeys & (1L << id)) != 0) {
+                            throw duplicate("field", key, keyAt);
+                        }
+                        tableKeys |= 1L << id;
+                    } else if (others == null) {
+                        if (lastOther != null) {
+                            int order = compareCodePoints(lastOther, key);
+                            if (order == 0) {
+                                throw duplicate("field", key, keyAt);
+                            }
+                            if (order > 0) {
+                                others = new HashSet<>();
+                                for (int j = 0; j < i; j++) {
+                                    if (tableId(keys[j]) == 0) {
+                                        others.add(keys[j]);
+                                    }
+                                }
+                                if (!others.add(key)) {
+                                    throw duplicate("field", key, keyAt);
+                                }
+                            }
+                        }
+                        lastOther = key;
+                    } else if (!others.add(key)) {
+                        throw duplicate("field", key, keyAt);
                     }
                     keys[i] = key;
                     values[i] = value(0);
@@ -857,9 +994,13 @@ public final class BlazeBinary {
                 }
             }
             if (seen == null || !seen.add(key)) {
-                throw fail("duplicate " + what + " key \"" + key + "\"", keyAt);
+                throw duplicate(what, key, keyAt);
             }
             return seen;
+        }
+
+        private BlazeBinaryException duplicate(String what, String key, int keyAt) {
+            return fail("duplicate " + what + " key \"" + key + "\"", keyAt);
         }
 
         private String fieldKey() {
@@ -869,6 +1010,7 @@ public final class BlazeBinary {
             int id = b[pos] & 0xFF;
             if (id >= 1 && id <= MAX_KEY_ID) {
                 pos++;
+                keyId = id;
                 return KEYS[id];
             }
             if (id != LONG_KEY) {
@@ -877,7 +1019,9 @@ public final class BlazeBinary {
             pos++;
             int lengthAt = pos;
             int length = u16("a key length");
-            return utf8(length, lengthAt, "key");
+            String key = utf8(length, lengthAt, "key");
+            keyId = tableId(key); // a table key in the long form is still that key
+            return key;
         }
 
         private BlazeValue value(int depth) {
@@ -1056,16 +1200,15 @@ public final class BlazeBinary {
             if (length > end - start) {
                 throw fail(what + " of " + length + " bytes, " + (end - start) + " remain", lengthAt);
             }
-            int stop = start + length;
-            for (int i = start; i < stop; i++) {
-                if (b[i] < 0) {
-                    validateUtf8(i, stop, what);
-                    pos = stop;
-                    return new String(b, start, length, StandardCharsets.UTF_8);
-                }
+            // The JDK's decoder is fastest (vectorised for ASCII) but replaces malformed bytes with
+            // U+FFFD. Only pure ASCII decodes to one char per byte with no U+FFFD; anything else
+            // is checked strictly, so invalid input is rejected rather than repaired.
+            String s = new String(b, start, length, StandardCharsets.UTF_8);
+            if (s.length() != length || s.indexOf('\uFFFD') >= 0) {
+                validateUtf8(start, start + length, what);
             }
-            pos = stop;
-            return new String(b, start, length, StandardCharsets.ISO_8859_1);
+            pos = start + length;
+            return s;
         }
 
         /** Checks well-formed UTF-8 (Unicode table 3-7) from {@code i} to {@code stop}. */

@@ -30,7 +30,7 @@ public interface BoundServer extends Disposable {
 
     /**
      * Completes once the server is disposed and its address released; never fails. Late
-     * subscribers complete at once.
+     * subscribers complete at once. Signalled on the thread that completed the dispose.
      *
      * @return a {@code Mono} completing on close
      */

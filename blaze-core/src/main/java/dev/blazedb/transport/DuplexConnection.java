@@ -111,7 +111,9 @@ public interface DuplexConnection extends Disposable {
     /**
      * Completes when the connection has closed, for whatever reason, on this side. Never fails:
      * the reason, when the close was a failure, is the error {@link #receive()} terminates with.
-     * Late subscribers complete at once.
+     * Late subscribers complete at once. Completion is signalled on the thread that closed the
+     * connection (a transport thread, or the caller of {@link #dispose()}); demand plays no role.
+     * Cancelling only stops this subscriber from being told.
      *
      * @return a {@code Mono} completing on close
      */

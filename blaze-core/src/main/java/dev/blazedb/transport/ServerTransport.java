@@ -17,8 +17,10 @@ public interface ServerTransport {
      * <p>Cold: nothing happens until subscribed. Emits the {@link BoundServer} once connections
      * can be accepted, then completes. Fails with a {@link TransportException} when the address
      * cannot be bound (for example, already in use). Cancelling before the server is emitted
-     * abandons the bind and releases the address if it was bound anyway. {@code acceptor} is
-     * called once per accepted connection, as {@link ConnectionAcceptor} describes.
+     * abandons the bind and releases the address if it was bound anyway. Signals arrive on a
+     * transport thread (the memory transport: the subscribing thread); demand plays no role (one
+     * value). {@code acceptor} is called once per accepted connection, as
+     * {@link ConnectionAcceptor} describes.
      *
      * @param acceptor receives each accepted connection
      * @return a {@code Mono} of the bound server

@@ -15,7 +15,9 @@ import java.util.ServiceLoader;
  *
  * <p>Providers are looked up with {@link ServiceLoader}, in the thread's context class loader and
  * in the class loader of this class; the first provider of a name wins. Lookups are not cached:
- * they happen when connections are set up, not per frame.
+ * they happen when connections are set up, not per frame. A lookup reads the class path, which is
+ * blocking I/O: do it while setting up, not on an event-loop or {@code parallel()} thread (or
+ * wrap it in {@code Mono.fromCallable(..).subscribeOn(Schedulers.boundedElastic())}).
  */
 public final class Transports {
 

@@ -84,6 +84,10 @@ public abstract class TransportTck {
     private volatile Function<DuplexConnection, Mono<Void>> handler = this::keep;
     private BoundServer server;
 
+    /** For subclasses: one per transport. */
+    protected TransportTck() {
+    }
+
     // ------------------------------------------------------------------ what a transport supplies
 
     /**

@@ -18,8 +18,14 @@ public final class NonceSource {
 
     /** A source with a fresh random prefix. */
     public NonceSource(SecureRandom random) {
+        this(random, 0);
+    }
+
+    /** A source whose counter starts at {@code counter} (tests of the wrap-around). */
+    NonceSource(SecureRandom random, long counter) {
         this.random = random;
         this.prefix = random.nextLong();
+        this.counter = counter;
     }
 
     /** Writes the next nonce into {@code dst} at {@code off}. */

@@ -650,10 +650,15 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         TreeMap<String, BlazeValue> fields = new TreeMap<>(record.fields());
         fields.put("id", BlazeValue.uuid(id));
         if (!fields.containsKey("createdAt")) {
-            fields.put("createdAt", BlazeValue.date(Instant.now()));
+            fields.put("createdAt", BlazeValue.date(now()));
         }
         BlazeDataRecord stored = new BlazeDataRecord(fields);
         return new Prepared(id, stored, encode(stored));
+    }
+
+    /** Now, to the microsecond: BlazeBinary dates round-trip exactly at that precision. */
+    private static Instant now() {
+        return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     private static BlazeDataRecord merge(BlazeDataRecord existing, BlazeDataRecord changes, UUID id) {
@@ -664,7 +669,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             }
         });
         fields.put("id", BlazeValue.uuid(id));
-        fields.put("updatedAt", BlazeValue.date(Instant.now()));
+        fields.put("updatedAt", BlazeValue.date(now()));
         return new BlazeDataRecord(fields);
     }
 
