@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * BlazeBinary against Jackson JSON on the same records: encode, decode and both in a row.
@@ -30,8 +31,12 @@ import org.openjdk.jmh.annotations.State;
  * and binding to a class with public fields ({@link JsonModels}, Jackson's quickest path).
  * BlazeBinary encodes version 1 and decodes to a full {@link BlazeDataRecord}.
  *
- * <p>Run: {@code java -jar blaze-benchmarks/target/benchmarks.jar CodecBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s}.
- * Sizes: {@code java -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.CodecSizes}.
+ * <p>Run (about 2.5 minutes on 2 cores), then summarise with the ratios:
+ * <pre>
+ * java -jar blaze-benchmarks/target/benchmarks.jar CodecBenchmark -f 1 -wi 2 -i 5 -w 1s -r 1s -rf json -rff codec.json
+ * java -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.CodecReport codec.json
+ * </pre>
+ * Sizes alone: {@code java -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.CodecSizes}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -63,9 +68,9 @@ public class CodecBenchmark {
                 .build();
     }
 
-    /** Builds the record in every representation and prints its encoded sizes. */
+    /** Builds the record in every representation; the {@code blazeEncode} trials print the sizes. */
     @Setup
-    public void setUp() throws JsonProcessingException {
+    public void setUp(BenchmarkParams params) throws JsonProcessingException {
         boolean standard = "standard".equals(record);
         blazeRecord = standard ? BenchmarkRecords.standard() : BenchmarkRecords.large();
         blazeBytes = BlazeBinary.encode(blazeRecord);
@@ -84,6 +89,9 @@ public class CodecBenchmark {
 
         if (!BlazeBinary.decode(blazeBytes).equals(blazeRecord)) {
             throw new IllegalStateException("BlazeBinary does not round-trip the " + record + " record");
+        }
+        if (!params.getBenchmark().endsWith(".blazeEncode")) {
+            return;
         }
         System.out.printf("%n[sizes] %s record: BlazeBinary %d bytes (v2 %d), Jackson Map JSON %d bytes, POJO JSON %d bytes%n",
                 record, blazeBytes.length, BlazeBinary.encodedSize(blazeRecord, true), mapJson.length, pojoJson.length);

@@ -147,6 +147,7 @@ public final class BlazeBinary {
     static final long REFERENCE_EPOCH_SECOND = 978_307_200L; // 2001-01-01T00:00:00Z
 
     private static final byte[] MAGIC = {0x42, 0x4C, 0x41, 0x5A, 0x45};
+    private static final int MAGIC_INT = 0x424C415A; // "BLAZ", the first four bytes
     private static final int OFFSET_VERSION = 5;
     private static final int OFFSET_FIELD_COUNT = 6;
 
@@ -248,7 +249,7 @@ public final class BlazeBinary {
      */
     public static byte[] encode(BlazeDataRecord record, boolean withCrc) {
         int fields = record.size();
-        Writer writer = new Writer(new byte[fields > 1024 ? 65_536 : 64 + 48 * fields], 0, true);
+        Writer writer = new Writer(new byte[fields > 2048 ? 65_536 : 32 + 24 * fields], 0, true);
         writer.record(record, withCrc);
         byte[] out = writer.buf;
         return writer.pos == out.length ? out : Arrays.copyOf(out, writer.pos);
@@ -309,7 +310,6 @@ public final class BlazeBinary {
         private long size;
         private int depth;
         private boolean dictionary;
-        private String field;
 
         long record(BlazeDataRecord record) {
             int count = record.size();
@@ -325,20 +325,24 @@ public final class BlazeBinary {
         public void accept(String key, BlazeValue value) {
             if (dictionary) {
                 size += 2 + keyLength(key, "dictionary key");
+                value(value);
             } else {
-                field = key;
-                size += tableId(key) != 0 ? 1 : 3 + keyLength(key, "key");
+                try {
+                    size += tableId(key) != 0 ? 1 : 3 + keyLength(key, "key");
+                    value(value);
+                } catch (Refusal e) {
+                    throw refuse(key, e.getMessage());
+                }
             }
-            value(value);
         }
 
         private long keyLength(String key, String what) {
             long length = utf8Length(key);
             if (length < 0) {
-                throw refuse(field, unpairedSurrogate(what, -1 - length));
+                throw new Refusal(unpairedSurrogate(what, -1 - length));
             }
             if (length > MAX_KEY_BYTES) {
-                throw refuse(field, keyTooLong(what, length));
+                throw new Refusal(keyTooLong(what, length));
             }
             return length;
         }
@@ -347,7 +351,7 @@ public final class BlazeBinary {
             if (value instanceof BlazeValue.StringValue v) {
                 long length = utf8Length(v.value());
                 if (length < 0) {
-                    throw refuse(field, unpairedSurrogate("string", -1 - length));
+                    throw new Refusal(unpairedSurrogate("string", -1 - length));
                 }
                 size += length == 0 ? 1 : length <= MAX_INLINE_STRING ? 1 + length : 5 + length;
             } else if (value instanceof BlazeValue.IntValue v) {
@@ -388,10 +392,10 @@ public final class BlazeBinary {
 
         private void enter(String kind, int count) {
             if (count > MAX_ENTRIES) {
-                throw refuse(field, tooManyEntries(kind, count));
+                throw new Refusal(tooManyEntries(kind, count));
             }
             if (++depth > MAX_DEPTH) {
-                throw refuse(field, TOO_DEEP);
+                throw new Refusal(TOO_DEEP);
             }
         }
     }
@@ -414,10 +418,37 @@ public final class BlazeBinary {
         return what + " of " + length + " UTF-8 bytes is longer than " + MAX_KEY_BYTES;
     }
 
+    /** A limit of the format, thrown deep in the encoder and named by field at the top. */
+    private static final class Refusal extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        Refusal(String reason) {
+            super(reason, null);
+        }
+    }
+
     private static IllegalArgumentException refuse(String field, String reason) {
-        String name = field == null ? "(none)"
-                : "\"" + (field.length() > 40 ? field.substring(0, 40) + "..." : field) + "\"";
-        return new IllegalArgumentException("cannot encode field " + name + ": " + reason);
+        return new IllegalArgumentException("cannot encode field " + quote(field) + ": " + reason);
+    }
+
+    /**
+     * A key for a message: quoted, cut at 40 chars, control and non-ASCII chars escaped, so
+     * hostile input cannot flood or forge log lines.
+     */
+    static String quote(String key) {
+        StringBuilder out = new StringBuilder(Math.min(key.length(), 40) + 8).append('"');
+        for (int i = 0; i < key.length(); i++) {
+            if (i == 40) {
+                return out.append("\"... (").append(key.length()).append(" chars)").toString();
+            }
+            char c = key.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7F) {
+                out.append(String.format("\\u%04X", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
     }
 
     /**
@@ -431,7 +462,6 @@ public final class BlazeBinary {
         private final boolean growable;
         private boolean dictionary;
         private int depth;
-        private String field;
 
         Writer(byte[] buf, int pos, boolean growable) {
             this.buf = buf;
@@ -473,7 +503,7 @@ public final class BlazeBinary {
                 return; // measured by the Sizer: the bytes fit even where a reservation does not
             }
             if (capacity > MAX_ARRAY_LENGTH) {
-                throw refuse(field, "the record needs more than " + MAX_ARRAY_LENGTH + " bytes, more than a Java array can hold");
+                throw new Refusal("the record needs more than " + MAX_ARRAY_LENGTH + " bytes, more than a Java array can hold");
             }
             buf = Arrays.copyOf(buf, (int) Math.max(capacity, Math.min(2L * buf.length, MAX_ARRAY_LENGTH)));
         }
@@ -485,27 +515,36 @@ public final class BlazeBinary {
                 int start = pos + 2;
                 int length = utf8(key, start, "dictionary key") - start;
                 if (length > MAX_KEY_BYTES) {
-                    throw refuse(field, keyTooLong("dictionary key", length));
+                    throw new Refusal(keyTooLong("dictionary key", length));
                 }
                 SHORT.set(buf, pos, (short) length);
                 pos = start + length;
+                value(value);
             } else {
-                field = key;
-                int id = tableId(key);
-                if (id != 0) {
-                    ensure(1);
-                    buf[pos++] = (byte) id;
-                } else {
-                    ensure(3L + key.length());
-                    int start = pos + 3;
-                    int length = utf8(key, start, "key") - start;
-                    if (length > MAX_KEY_BYTES) {
-                        throw refuse(field, keyTooLong("key", length));
-                    }
-                    buf[pos] = (byte) LONG_KEY;
-                    SHORT.set(buf, pos + 1, (short) length);
-                    pos = start + length;
+                try {
+                    field(key, value);
+                } catch (Refusal e) {
+                    throw refuse(key, e.getMessage());
                 }
+            }
+        }
+
+        /** Writes a record field; the caller names the field in any refusal. */
+        private void field(String key, BlazeValue value) {
+            int id = tableId(key);
+            if (id != 0) {
+                ensure(1);
+                buf[pos++] = (byte) id;
+            } else {
+                ensure(3L + key.length());
+                int start = pos + 3;
+                int length = utf8(key, start, "key") - start;
+                if (length > MAX_KEY_BYTES) {
+                    throw new Refusal(keyTooLong("key", length));
+                }
+                buf[pos] = (byte) LONG_KEY;
+                SHORT.set(buf, pos + 1, (short) length);
+                pos = start + length;
             }
             value(value);
         }
@@ -608,10 +647,10 @@ public final class BlazeBinary {
         private void enter(String kind, int count) {
             if (growable) {
                 if (count > MAX_ENTRIES) {
-                    throw refuse(field, tooManyEntries(kind, count));
+                    throw new Refusal(tooManyEntries(kind, count));
                 }
                 if (depth >= MAX_DEPTH) {
-                    throw refuse(field, TOO_DEEP);
+                    throw new Refusal(TOO_DEEP);
                 }
             }
             depth++;
@@ -658,18 +697,32 @@ public final class BlazeBinary {
         private int utf8(String s, int p, String what) {
             int chars = s.length();
             byte[] b = buf;
-            // Optimistic ASCII copy without an early exit, which the JIT unrolls; a non-ASCII
-            // char shows in the OR of all chars, and the general loop then starts over.
-            int all = 0;
-            for (int k = 0; k < chars; k++) {
-                char c = s.charAt(k);
-                all |= c;
-                b[p + k] = (byte) c;
+            // ASCII in blocks of 16 chars without an early exit, which the JIT unrolls; a block
+            // holding a non-ASCII char shows in the OR of its chars and is redone below.
+            int i = 0;
+            while (i + 16 <= chars) {
+                int all = 0;
+                for (int k = i; k < i + 16; k++) {
+                    char c = s.charAt(k);
+                    all |= c;
+                    b[p + k] = (byte) c;
+                }
+                if (all >= 0x80) {
+                    break;
+                }
+                i += 16;
             }
-            if (all < 0x80) {
+            for (; i < chars; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    break;
+                }
+                b[p + i] = (byte) c;
+            }
+            if (i == chars) {
                 return p + chars;
             }
-            int i = 0;
+            p += i;
             if (3L * (chars - i) > buf.length - p) {
                 grow(p + 3L * (chars - i));
                 b = buf;
@@ -683,7 +736,7 @@ public final class BlazeBinary {
                     b[p++] = (byte) (0x80 | (c & 0x3F));
                 } else if (Character.isSurrogate(c)) {
                     if (!Character.isHighSurrogate(c) || i == chars || !Character.isLowSurrogate(s.charAt(i))) {
-                        throw refuse(field, unpairedSurrogate(what, i - 1));
+                        throw new Refusal(unpairedSurrogate(what, i - 1));
                     }
                     int cp = Character.toCodePoint(c, s.charAt(i++));
                     b[p++] = (byte) (0xF0 | (cp >>> 18));
@@ -889,17 +942,8 @@ public final class BlazeBinary {
 
         BlazeDataRecord record() {
             int length = end - base;
-            for (int i = 0; i < MAGIC.length; i++) {
-                if (i == length) {
-                    throw fail("truncated: the input ends inside the magic \"BLAZE\"", base + i);
-                }
-                if (b[base + i] != MAGIC[i]) {
-                    throw fail("not a BlazeBinary record: the magic is not \"BLAZE\" (byte " + hex(b[base + i]) + ")", base);
-                }
-            }
-            if (length < HEADER_LENGTH) {
-                throw fail("truncated: the header needs " + HEADER_LENGTH + " bytes, the input has " + length,
-                        base + length);
+            if (length < HEADER_LENGTH || (int) INT.get(b, base) != MAGIC_INT || b[base + 4] != MAGIC[4]) {
+                checkMagic(length);
             }
             int version = b[base + OFFSET_VERSION];
             if (version != VERSION_PLAIN && version != VERSION_CRC32) {
@@ -979,6 +1023,19 @@ public final class BlazeBinary {
             return record;
         }
 
+        /** Throws the right error for a header that is short or does not start with the magic. */
+        private void checkMagic(int length) {
+            for (int i = 0; i < MAGIC.length; i++) {
+                if (i == length) {
+                    throw fail("truncated: the input ends inside the magic \"BLAZE\"", base + i);
+                }
+                if (b[base + i] != MAGIC[i]) {
+                    throw fail("not a BlazeBinary record: the magic is not \"BLAZE\" (byte " + hex(b[base + i]) + ")", base);
+                }
+            }
+            throw fail("truncated: the header needs " + HEADER_LENGTH + " bytes, the input has " + length, base + length);
+        }
+
         /**
          * Rejects a duplicate key. Sorted keys (the canonical form) need one comparison each;
          * out-of-order keys are tolerated and checked with a set from the first one on.
@@ -1000,7 +1057,7 @@ public final class BlazeBinary {
         }
 
         private BlazeBinaryException duplicate(String what, String key, int keyAt) {
-            return fail("duplicate " + what + " key \"" + key + "\"", keyAt);
+            return fail("duplicate " + what + " key " + quote(key), keyAt);
         }
 
         private String fieldKey() {
@@ -1200,22 +1257,37 @@ public final class BlazeBinary {
             if (length > end - start) {
                 throw fail(what + " of " + length + " bytes, " + (end - start) + " remain", lengthAt);
             }
-            // The JDK's decoder is fastest (vectorised for ASCII) but replaces malformed bytes with
-            // U+FFFD. Only pure ASCII decodes to one char per byte with no U+FFFD; anything else
-            // is checked strictly, so invalid input is rejected rather than repaired.
-            String s = new String(b, start, length, StandardCharsets.UTF_8);
-            if (s.length() != length || s.indexOf('\uFFFD') >= 0) {
-                validateUtf8(start, start + length, what);
+            int stop = start + length;
+            int i = start;
+            while (i + 8 <= stop && ((long) LONG.get(b, i) & 0x8080_8080_8080_8080L) == 0) {
+                i += 8; // eight ASCII bytes at a time
             }
-            pos = start + length;
+            while (i < stop && b[i] >= 0) {
+                i++;
+            }
+            String s = i == stop
+                    ? new String(b, start, length, StandardCharsets.ISO_8859_1)
+                    : decodeUtf8(start, i, stop, what);
+            pos = stop;
             return s;
         }
 
-        /** Checks well-formed UTF-8 (Unicode table 3-7) from {@code i} to {@code stop}. */
-        private void validateUtf8(int i, int stop, String what) {
+        /**
+         * Decodes well-formed UTF-8 (Unicode table 3-7) from {@code start} to {@code stop}, where
+         * the bytes before {@code ascii} are ASCII; rejects overlong forms, surrogates, code
+         * points above U+10FFFF and cut sequences at their first byte.
+         */
+        private String decodeUtf8(int start, int ascii, int stop, String what) {
+            char[] out = new char[stop - start]; // never more UTF-16 units than UTF-8 bytes
+            int n = 0;
+            for (int k = start; k < ascii; k++) {
+                out[n++] = (char) b[k];
+            }
+            int i = ascii;
             while (i < stop) {
                 int lead = b[i];
                 if (lead >= 0) {
+                    out[n++] = (char) lead;
                     i++;
                     continue;
                 }
@@ -1250,13 +1322,23 @@ public final class BlazeBinary {
                     throw fail("invalid UTF-8 in " + what + ": " + hex(b[i]) + " " + hex(b[i + 1])
                             + " is overlong, a surrogate, above U+10FFFF or not a continuation", i);
                 }
+                int cp = (lead & (0xFF >>> (size + 1))) << 6 | (second & 0x3F);
                 for (int k = 2; k < size; k++) {
-                    if ((b[i + k] & 0xC0) != 0x80) {
+                    int next = b[i + k];
+                    if ((next & 0xC0) != 0x80) {
                         throw fail("invalid UTF-8 in " + what + ": byte " + hex(b[i + k]) + " is not a continuation byte", i);
                     }
+                    cp = cp << 6 | (next & 0x3F);
+                }
+                if (cp < 0x10000) {
+                    out[n++] = (char) cp;
+                } else {
+                    out[n++] = Character.highSurrogate(cp);
+                    out[n++] = Character.lowSurrogate(cp);
                 }
                 i += size;
             }
+            return new String(out, 0, n);
         }
 
         private BlazeBinaryException fail(String reason, int at) {

@@ -70,6 +70,24 @@ class BlazeBinaryGoldenVectorsTest {
         assertEncodes(BlazeValue.string(s), "01 00 00 01 2C " + utf8Hex(s));
     }
 
+    @Test
+    void everyLengthWithANonAsciiCharAtEveryPositionEncodesAsItsUtf8Bytes() {
+        // Walks the encoder's 16-char ASCII blocks and the decoder's 8-byte ASCII words.
+        for (String other : new String[] {"é", "€", "😀"}) {
+            for (int length = 0; length <= 70; length++) {
+                for (int at = 0; at <= length; at++) {
+                    String s = "a".repeat(at) + (at < length ? other : "") + "b".repeat(Math.max(0, length - at - 1));
+                    BlazeDataRecord record = BlazeDataRecord.of(Map.of(s, BlazeValue.string(s)));
+                    byte[] bytes = BlazeBinary.encode(record);
+                    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                    assertThat(bytes).hasSize(BlazeBinary.encodedSize(record, false));
+                    assertThat(Hex.of(bytes)).contains(Hex.of(utf8));
+                    assertThat(BlazeBinary.decode(bytes)).isEqualTo(record);
+                }
+            }
+        }
+    }
+
     // Ints ---------------------------------------------------------------------------------------
 
     @Test

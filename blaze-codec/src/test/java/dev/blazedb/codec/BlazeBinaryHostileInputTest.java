@@ -241,6 +241,19 @@ class BlazeBinaryHostileInputTest {
     }
 
     @Test
+    void keysInMessagesAreEscapedAndCutSoInputCannotForgeLogLines() {
+        String hostile = "a\nERROR forged line " + "x".repeat(100);
+        byte[] key = hostile.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] field = Hex.concat(new byte[] {(byte) 0xFF, 0, (byte) key.length}, key, new byte[] {0x0B});
+        byte[] input = Hex.concat(Hex.bytes(H2), field, field);
+        assertThatThrownBy(() -> BlazeBinary.decode(input))
+                .isInstanceOf(BlazeBinaryException.class)
+                .hasMessageContaining("duplicate field key \"a\\u000AERROR forged line xxx")
+                .hasMessageContaining("(120 chars)")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
     void nestingDeeperThan64IsRejectedAtTheContainerThatGoesTooDeep() {
         String arrays64 = "08 00 01 ".repeat(63) + "18";
         assertThat(BlazeBinary.decode(Hex.bytes(H1 + "2E " + arrays64))).isNotNull();

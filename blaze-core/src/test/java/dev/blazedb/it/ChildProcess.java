@@ -38,7 +38,7 @@ final class ChildProcess implements AutoCloseable {
     /** Starts {@code java -cp <this JVM's classpath> mainClass args}. */
     static ChildProcess start(Class<?> mainClass, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 mainClass.getName()));
         cmd.addAll(List.of(args));
         try {

@@ -69,7 +69,7 @@ public final class CrashWriter {
                     out.flush();
                     pending.clear();
                 }
-                if (op % 400 == 0) {
+                if (op % 150 == 0) {
                     db.compact();
                     out.println("COMPACTED " + op);
                     out.flush();
