@@ -11,19 +11,24 @@ import java.util.function.Function;
  * <p>The seed is fixed by default; {@code -Dblaze.test.seed=N} overrides it (also to replay a
  * failure) and {@code -Dblaze.test.tries.factor=N} multiplies the tries for a longer soak.
  */
-final class PropertyCheck {
+public final class PropertyCheck {
 
-    static final long DEFAULT_SEED = 0x5EED_B1A2EL;
+    /** The seed used unless {@code -Dblaze.test.seed} says otherwise. */
+    public static final long DEFAULT_SEED = 0x5EED_B1A2EL;
 
     private PropertyCheck() {
     }
 
-    static long seed() {
+    /** The seed of this run. */
+    public static long seed() {
         return Long.getLong("blaze.test.seed", DEFAULT_SEED);
     }
 
-    /** Runs {@code check} on {@code tries} values drawn by {@code generator}. */
-    static <T> void forAll(String property, int tries, Function<SplittableRandom, T> generator, Consumer<T> check) {
+    /**
+     * Runs {@code check} on {@code tries} values drawn by {@code generator}; a failure names the
+     * property, the try, the seed to replay it and the generated value.
+     */
+    public static <T> void forAll(String property, int tries, Function<SplittableRandom, T> generator, Consumer<T> check) {
         long seed = seed();
         int total = tries * Integer.getInteger("blaze.test.tries.factor", 1);
         SplittableRandom root = new SplittableRandom(seed ^ property.hashCode());

@@ -18,10 +18,10 @@ import java.util.UUID;
  * <p>Dates are drawn from the instants the format round-trips exactly (whole microseconds, less
  * than 2^33 s from 2001-01-01); NaN payloads are quiet ones, which every JVM preserves.
  */
-final class RandomValues {
+public final class RandomValues {
 
     /** Keys of the common-key table, as blazebinary.md lists them. */
-    static final List<String> TABLE_KEYS = List.of(
+    public static final List<String> TABLE_KEYS = List.of(
             "id", "createdAt", "updatedAt", "userId", "teamId", "title", "description", "status",
             "priority", "assignedTo", "tags", "completedAt", "dueDate", "startDate", "category",
             "name", "email", "password", "username", "firstName", "lastName", "age", "phone",
@@ -31,21 +31,25 @@ final class RandomValues {
             "count", "total", "sum", "average", "min", "max", "isActive", "isDeleted", "isPublic",
             "isPrivate", "isArchived", "isFavorite");
 
-    static final long ROUND_TRIP_SECONDS = 1L << 33;
+    /** Dates less than this many seconds from 2001-01-01 round-trip exactly (whole microseconds). */
+    public static final long ROUND_TRIP_SECONDS = 1L << 33;
 
     private final SplittableRandom random;
     private final int maxDepth;
 
-    RandomValues(SplittableRandom random, int maxDepth) {
+    /** Values drawn from {@code random}, arrays and dictionaries nested at most {@code maxDepth} deep. */
+    public RandomValues(SplittableRandom random, int maxDepth) {
         this.random = random;
         this.maxDepth = maxDepth;
     }
 
-    RandomValues(SplittableRandom random) {
+    /** Values drawn from {@code random}, nested at most 4 deep. */
+    public RandomValues(SplittableRandom random) {
         this(random, 4);
     }
 
-    BlazeDataRecord record() {
+    /** A record of 0 to 20 fields. */
+    public BlazeDataRecord record() {
         int fields = random.nextInt(8) == 0 ? 0 : 1 + random.nextInt(random.nextBoolean() ? 6 : 20);
         Map<String, BlazeValue> map = new HashMap<>();
         for (int i = 0; i < fields; i++) {
@@ -54,7 +58,8 @@ final class RandomValues {
         return BlazeDataRecord.of(map);
     }
 
-    String key() {
+    /** A key: often from the common-key table, else ASCII or any Unicode. */
+    public String key() {
         switch (random.nextInt(6)) {
             case 0:
             case 1:
@@ -66,7 +71,8 @@ final class RandomValues {
         }
     }
 
-    BlazeValue value(int depth) {
+    /** A value of any kind; containers only above {@code maxDepth}. */
+    public BlazeValue value(int depth) {
         int kinds = depth < maxDepth ? 11 : 9;
         switch (random.nextInt(kinds)) {
             case 0:
@@ -119,7 +125,7 @@ final class RandomValues {
      * 2 = three-byte, 3 = supplementary (four-byte), 4 = a mix of all; lengths cluster around
      * the 15/16-byte inline boundary.
      */
-    String string(int alphabet) {
+    public String string(int alphabet) {
         int targetBytes;
         switch (random.nextInt(4)) {
             case 0:
@@ -155,7 +161,8 @@ final class RandomValues {
         return s.toString();
     }
 
-    long integer() {
+    /** An int, edge cases first. */
+    public long integer() {
         switch (random.nextInt(4)) {
             case 0: {
                 long[] edges = {0, 1, 255, 256, -1, -255, -256, 65_535, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MIN_VALUE};
@@ -170,7 +177,8 @@ final class RandomValues {
         }
     }
 
-    double decimal() {
+    /** A double, NaN and signed zeros included. */
+    public double decimal() {
         switch (random.nextInt(4)) {
             case 0: {
                 double[] edges = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
@@ -188,7 +196,8 @@ final class RandomValues {
         }
     }
 
-    float floatValue() {
+    /** A float for vectors. */
+    public float floatValue() {
         int bits = random.nextInt();
         float f = Float.intBitsToFloat(bits);
         if (Float.isNaN(f)) {
@@ -198,7 +207,7 @@ final class RandomValues {
     }
 
     /** An instant that the date encoding round-trips exactly: whole microseconds, |t - 2001| < 2^33 s. */
-    Instant instant() {
+    public Instant instant() {
         long seconds;
         switch (random.nextInt(4)) {
             case 0:
