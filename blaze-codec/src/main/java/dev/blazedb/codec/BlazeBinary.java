@@ -306,10 +306,9 @@ public final class BlazeBinary {
     private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
     /** Computes exact sizes and checks the format's limits, for {@link #encodedSize}. */
-    private static final class Sizer implements BiConsumer<String, BlazeValue> {
+    private static final class Sizer {
         private long size;
         private int depth;
-        private boolean dictionary;
 
         long record(BlazeDataRecord record) {
             int count = record.size();
@@ -317,23 +316,16 @@ public final class BlazeBinary {
                 throw tooManyFields(count);
             }
             size = HEADER_LENGTH;
-            record.fields().forEach(this);
-            return size;
-        }
-
-        @Override
-        public void accept(String key, BlazeValue value) {
-            if (dictionary) {
-                size += 2 + keyLength(key, "dictionary key");
-                value(value);
-            } else {
+            for (int i = 0; i < count; i++) {
+                String key = record.keyAt(i);
                 try {
                     size += tableId(key) != 0 ? 1 : 3 + keyLength(key, "key");
-                    value(value);
+                    value(record.valueAt(i));
                 } catch (Refusal e) {
                     throw refuse(key, e.getMessage());
                 }
             }
+            return size;
         }
 
         private long keyLength(String key, String what) {
@@ -372,14 +364,13 @@ public final class BlazeBinary {
                 }
                 depth--;
             } else if (value instanceof BlazeValue.DictionaryValue v) {
-                Map<String, BlazeValue> map = v.value();
-                int count = map.size();
+                int count = v.size();
                 enter("dictionary", count);
                 size += count == 0 ? 1 : 3;
-                boolean wasDictionary = dictionary;
-                dictionary = true;
-                map.forEach(this);
-                dictionary = wasDictionary;
+                for (int i = 0; i < count; i++) {
+                    size += 2 + keyLength(v.keyAt(i), "dictionary key");
+                    value(v.valueAt(i));
+                }
                 depth--;
             } else if (value instanceof BlazeValue.DataValue v) {
                 size += 5L + v.length();
@@ -456,11 +447,10 @@ public final class BlazeBinary {
      * doubles its array when it runs out of room; a fixed one writes into an array that
      * {@link Sizer} has measured, so it checks nothing.
      */
-    private static final class Writer implements BiConsumer<String, BlazeValue> {
+    private static final class Writer {
         private byte[] buf;
         private int pos;
         private final boolean growable;
-        private boolean dictionary;
         private int depth;
 
         Writer(byte[] buf, int pos, boolean growable) {
@@ -481,7 +471,14 @@ public final class BlazeBinary {
             b[start + OFFSET_VERSION] = (byte) (withCrc ? VERSION_CRC32 : VERSION_PLAIN);
             SHORT.set(b, start + OFFSET_FIELD_COUNT, (short) count);
             pos = start + HEADER_LENGTH;
-            record.fields().forEach(this);
+            for (int i = 0; i < count; i++) {
+                String key = record.keyAt(i);
+                try {
+                    field(key, record.valueAt(i));
+                } catch (Refusal e) {
+                    throw refuse(key, e.getMessage());
+                }
+            }
             if (withCrc) {
                 ensure(CRC_LENGTH);
                 CRC32 crc = new CRC32();
@@ -508,25 +505,16 @@ public final class BlazeBinary {
             buf = Arrays.copyOf(buf, (int) Math.max(capacity, Math.min(2L * buf.length, MAX_ARRAY_LENGTH)));
         }
 
-        @Override
-        public void accept(String key, BlazeValue value) {
-            if (dictionary) {
-                ensure(2L + key.length());
-                int start = pos + 2;
-                int length = utf8(key, start, "dictionary key") - start;
-                if (length > MAX_KEY_BYTES) {
-                    throw new Refusal(keyTooLong("dictionary key", length));
-                }
-                SHORT.set(buf, pos, (short) length);
-                pos = start + length;
-                value(value);
-            } else {
-                try {
-                    field(key, value);
-                } catch (Refusal e) {
-                    throw refuse(key, e.getMessage());
-                }
+        /** Writes a dictionary key: u16 length, UTF-8 bytes. */
+        private void dictionaryKey(String key) {
+            ensure(2L + key.length());
+            int start = pos + 2;
+            int length = utf8(key, start, "dictionary key") - start;
+            if (length > MAX_KEY_BYTES) {
+                throw new Refusal(keyTooLong("dictionary key", length));
             }
+            SHORT.set(buf, pos, (short) length);
+            pos = start + length;
         }
 
         /** Writes a record field; the caller names the field in any refusal. */
@@ -603,8 +591,7 @@ public final class BlazeBinary {
                 }
                 depth--;
             } else if (value instanceof BlazeValue.DictionaryValue v) {
-                Map<String, BlazeValue> map = v.value();
-                int count = map.size();
+                int count = v.size();
                 enter("dictionary", count);
                 if (count == 0) {
                     b[p] = TAG_EMPTY_DICTIONARY;
@@ -613,10 +600,10 @@ public final class BlazeBinary {
                     b[p] = TAG_DICTIONARY;
                     SHORT.set(b, p + 1, (short) count);
                     pos = p + 3;
-                    boolean wasDictionary = dictionary;
-                    dictionary = true;
-                    map.forEach(this);
-                    dictionary = wasDictionary;
+                    for (int i = 0; i < count; i++) {
+                        dictionaryKey(v.keyAt(i));
+                        value(v.valueAt(i));
+                    }
                 }
                 depth--;
             } else if (value instanceof BlazeValue.DataValue v) {
@@ -859,7 +846,7 @@ public final class BlazeBinary {
      * @throws BlazeBinaryException if the bytes are not exactly one well-formed record
      */
     public static BlazeDataRecord decode(byte[] bytes) {
-        return new Reader(bytes, 0, bytes.length).record();
+        return read(bytes, 0, bytes.length);
     }
 
     /**
@@ -871,7 +858,7 @@ public final class BlazeBinary {
      */
     public static BlazeDataRecord decode(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
-        return new Reader(bytes, offset, length).record();
+        return read(bytes, offset, length);
     }
 
     /**
@@ -888,14 +875,30 @@ public final class BlazeBinary {
         int length = source.remaining();
         BlazeDataRecord record;
         if (source.hasArray()) {
-            record = new Reader(source.array(), source.arrayOffset() + position, length).record();
+            record = read(source.array(), source.arrayOffset() + position, length);
         } else {
             byte[] copy = new byte[length];
             source.get(position, copy);
-            record = new Reader(copy, 0, length).record();
+            record = read(copy, 0, length);
         }
         source.position(position + length);
         return record;
+    }
+
+    /**
+     * Decodes a record. The fast pass leaves the order and uniqueness of keys to
+     * {@link BlazeDataRecord#ofSorted} and {@link BlazeValue.DictionaryValue#ofSorted}, one
+     * comparison per key; when they refuse (keys out of order or duplicated: non-canonical or
+     * malformed input) or the input is malformed in any way, a careful pass decodes it again,
+     * checking every key as it arrives, so that the error reported is the first one in the input
+     * and out-of-order keys are sorted. Either pass is linear in the input's size.
+     */
+    private static BlazeDataRecord read(byte[] bytes, int offset, int length) {
+        try {
+            return new Reader(bytes, offset, length, false).record();
+        } catch (BlazeBinaryException | IllegalArgumentException e) {
+            return new Reader(bytes, offset, length, true).record();
+        }
     }
 
     /**
@@ -930,14 +933,17 @@ public final class BlazeBinary {
         private final int base;
         private int end;
         private int pos;
-        /** The table id of the key {@link #fieldKey()} read last, 0 for any other key. */
+        /** The table id of the key {@link #fieldKey()} read last, 0 for a key in the long form. */
         private int keyId;
+        /** Whether to check keys as they arrive (else {@code ofSorted} checks them at the end). */
+        private final boolean careful;
 
-        Reader(byte[] b, int offset, int length) {
+        Reader(byte[] b, int offset, int length, boolean careful) {
             this.b = b;
             this.base = offset;
             this.end = offset + length;
             this.pos = offset;
+            this.careful = careful;
         }
 
         BlazeDataRecord record() {
@@ -973,6 +979,17 @@ public final class BlazeBinary {
             BlazeDataRecord record;
             if (count == 0) {
                 record = BlazeDataRecord.empty();
+            } else if (!careful) {
+                String[] keys = new String[count];
+                BlazeValue[] values = new BlazeValue[count];
+                for (int i = 0; i < count; i++) {
+                    keys[i] = fieldKey();
+                    values[i] = value(0);
+                }
+                if (pos != end) {
+                    throw fail((end - pos) + " bytes follow the record", pos);
+                }
+                return BlazeDataRecord.ofSorted(keys, values);
             } else {
                 String[] keys = new String[count];
                 BlazeValue[] values = new BlazeValue[count];
@@ -981,10 +998,11 @@ public final class BlazeBinary {
                 long tableKeys = 0;
                 String lastOther = null;
                 HashSet<String> others = null;
+                boolean sorted = true;
                 for (int i = 0; i < count; i++) {
                     int keyAt = pos;
                     String key = fieldKey();
-                    int id = keyId;
+                    int id = keyId != 0 ? keyId : tableId(key); // a table key in the long form is still that key
                     if (id != 0) {
                         if ((tableKeys & (1L << id)) != 0) {
                             throw duplicate("field", key, keyAt);
@@ -1012,10 +1030,12 @@ public final class BlazeBinary {
                     } else if (!others.add(key)) {
                         throw duplicate("field", key, keyAt);
                     }
+                    sorted &= i == 0 || compareCodePoints(keys[i - 1], key) < 0;
                     keys[i] = key;
                     values[i] = value(0);
                 }
-                record = new BlazeDataRecord(new ArrayMap(keys, values));
+                record = sorted ? BlazeDataRecord.ofSorted(keys, values)
+                        : new BlazeDataRecord(new ArrayMap(keys, values));
             }
             if (pos != end) {
                 throw fail((end - pos) + " bytes follow the record", pos);
@@ -1076,9 +1096,8 @@ public final class BlazeBinary {
             pos++;
             int lengthAt = pos;
             int length = u16("a key length");
-            String key = utf8(length, lengthAt, "key");
-            keyId = tableId(key); // a table key in the long form is still that key
-            return key;
+            keyId = 0;
+            return utf8(length, lengthAt, "key");
         }
 
         private BlazeValue value(int depth) {
@@ -1203,18 +1222,29 @@ public final class BlazeBinary {
             }
             String[] keys = new String[count];
             BlazeValue[] values = new BlazeValue[count];
+            if (!careful) {
+                for (int i = 0; i < count; i++) {
+                    int keyAt = pos;
+                    keys[i] = utf8(u16("a dictionary key length"), keyAt, "dictionary key");
+                    values[i] = value(depth);
+                }
+                return BlazeValue.DictionaryValue.ofSorted(keys, values);
+            }
             HashSet<String> seen = null;
+            boolean sorted = true;
             for (int i = 0; i < count; i++) {
                 int keyAt = pos;
                 int length = u16("a dictionary key length");
                 String key = utf8(length, keyAt, "dictionary key");
                 if (i > 0) {
                     seen = checkUnique(keys, i, key, keyAt, seen, "dictionary");
+                    sorted &= seen == null;
                 }
                 keys[i] = key;
                 values[i] = value(depth);
             }
-            return new BlazeValue.DictionaryValue(new ArrayMap(keys, values));
+            return sorted ? BlazeValue.DictionaryValue.ofSorted(keys, values)
+                    : new BlazeValue.DictionaryValue(new ArrayMap(keys, values));
         }
 
         private void checkDepth(int depth, int tagAt) {

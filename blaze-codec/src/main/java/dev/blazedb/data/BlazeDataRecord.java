@@ -1,38 +1,65 @@
 package dev.blazedb.data;
 
 import java.time.Instant;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
  * An immutable record: a map of field names to {@link BlazeValue}s, iterated in key code-point
  * order (the order BlazeBinary writes them in).
+ *
+ * <p>The fields live in two parallel arrays, keys sorted by code point and their values;
+ * {@link #fields()} is an immutable {@link SortedMap} view of them, and {@link #keyAt(int)} /
+ * {@link #valueAt(int)} reach them by index without allocating.
  */
 public final class BlazeDataRecord {
 
     /** Orders strings by Unicode code point, which differs from {@link String#compareTo} above U+FFFF. */
-    public static final Comparator<String> CODE_POINT_ORDER = BlazeDataRecord::compareCodePoints;
+    public static final Comparator<String> CODE_POINT_ORDER = SortedArrayMap::compare;
 
-    private static final BlazeDataRecord EMPTY = new BlazeDataRecord(Map.of());
+    private static final BlazeDataRecord EMPTY = new BlazeDataRecord(SortedArrayMap.NO_KEYS, SortedArrayMap.NO_VALUES);
 
-    private final SortedMap<String, BlazeValue> fields;
+    private final String[] keys;
+    private final BlazeValue[] values;
+    /** The {@link #fields()} view, made on first use; immutable, so racing makes only copies. */
+    private SortedArrayMap view;
 
     /** Creates a record holding an immutable copy of {@code fields}. */
     public BlazeDataRecord(Map<String, ? extends BlazeValue> fields) {
-        TreeMap<String, BlazeValue> sorted = new TreeMap<>(CODE_POINT_ORDER);
-        fields.forEach((k, v) -> sorted.put(Objects.requireNonNull(k, "field name"), Objects.requireNonNull(v, "value")));
-        this.fields = Collections.unmodifiableSortedMap(sorted);
+        SortedArrayMap copy = SortedArrayMap.copyOf(fields, "field name", "value");
+        this.keys = copy.keys;
+        this.values = copy.values;
+        this.view = copy;
+    }
+
+    private BlazeDataRecord(String[] keys, BlazeValue[] values) {
+        this.keys = keys;
+        this.values = values;
     }
 
     /** A record holding an immutable copy of {@code fields}. */
     public static BlazeDataRecord of(Map<String, ? extends BlazeValue> fields) {
         return fields.isEmpty() ? EMPTY : new BlazeDataRecord(fields);
+    }
+
+    /**
+     * A record of the fields {@code keys[i] = values[i]}, for decoders that read them in order:
+     * checks in one pass that the keys are in strictly increasing code-point order
+     * ({@link #CODE_POINT_ORDER}, so also unique) and that nothing is null, then <em>takes</em>
+     * both arrays without copying them. The caller must not modify them afterwards.
+     *
+     * @throws IllegalArgumentException if the keys are not strictly increasing, or the arrays
+     *     differ in length
+     * @throws NullPointerException if an array, a key or a value is null
+     */
+    public static BlazeDataRecord ofSorted(String[] keys, BlazeValue[] values) {
+        SortedArrayMap.checkSorted(keys, values, "field name", "value");
+        return keys.length == 0 ? EMPTY : new BlazeDataRecord(keys, values);
     }
 
     /** The empty record. */
@@ -45,113 +72,167 @@ public final class BlazeDataRecord {
         return new Builder();
     }
 
-    /** The fields, immutable and sorted by key code point. */
+    /**
+     * The fields: an immutable view, sorted by key code point ({@link SortedMap#comparator()} is
+     * {@link #CODE_POINT_ORDER}), equal to any {@link Map} with the same entries.
+     */
     public SortedMap<String, BlazeValue> fields() {
-        return fields;
+        SortedArrayMap v = view;
+        if (v == null) {
+            v = new SortedArrayMap(keys, values);
+            view = v;
+        }
+        return v;
     }
 
     /** The number of fields. */
     public int size() {
-        return fields.size();
+        return keys.length;
+    }
+
+    /**
+     * The key of the field at {@code index}, counting from 0 in code-point order.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
+     */
+    public String keyAt(int index) {
+        return keys[index];
+    }
+
+    /**
+     * The value of the field at {@code index}, counting from 0 in code-point order.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
+     */
+    public BlazeValue valueAt(int index) {
+        return values[index];
+    }
+
+    private BlazeValue find(String key) {
+        int i = SortedArrayMap.indexOf(keys, 0, keys.length, key);
+        return i >= 0 ? values[i] : null;
     }
 
     /** The value of field {@code key}, if present. */
     public Optional<BlazeValue> get(String key) {
-        return Optional.ofNullable(fields.get(key));
+        return Optional.ofNullable(find(key));
     }
 
     /** Whether field {@code key} is present. */
     public boolean has(String key) {
-        return fields.containsKey(key);
+        return SortedArrayMap.indexOf(keys, 0, keys.length, key) >= 0;
     }
 
     /** The field as a string, when it holds one. */
     public Optional<String> string(String key) {
-        return fields.get(key) instanceof BlazeValue.StringValue v ? Optional.of(v.value()) : Optional.empty();
+        return find(key) instanceof BlazeValue.StringValue v ? Optional.of(v.value()) : Optional.empty();
     }
 
     /** The field as a long, when it holds an int. */
     public Optional<Long> integer(String key) {
-        return fields.get(key) instanceof BlazeValue.IntValue v ? Optional.of(v.value()) : Optional.empty();
+        return find(key) instanceof BlazeValue.IntValue v ? Optional.of(v.value()) : Optional.empty();
     }
 
     /** The field as a double, when it holds a double. */
     public Optional<Double> decimal(String key) {
-        return fields.get(key) instanceof BlazeValue.DoubleValue v ? Optional.of(v.value()) : Optional.empty();
+        return find(key) instanceof BlazeValue.DoubleValue v ? Optional.of(v.value()) : Optional.empty();
     }
 
     /** The field as a boolean, when it holds a bool. */
     public Optional<Boolean> bool(String key) {
-        return fields.get(key) instanceof BlazeValue.BoolValue v ? Optional.of(v.value()) : Optional.empty();
+        return find(key) instanceof BlazeValue.BoolValue v ? Optional.of(v.value()) : Optional.empty();
     }
 
     /** The field as an instant, when it holds a date. */
     public Optional<Instant> date(String key) {
-        return fields.get(key) instanceof BlazeValue.DateValue v ? Optional.of(v.value()) : Optional.empty();
+        return find(key) instanceof BlazeValue.DateValue v ? Optional.of(v.value()) : Optional.empty();
     }
 
     /** The field as a UUID, when it holds a uuid. */
     public Optional<UUID> uuid(String key) {
-        return fields.get(key) instanceof BlazeValue.UuidValue v ? Optional.of(v.value()) : Optional.empty();
+        return find(key) instanceof BlazeValue.UuidValue v ? Optional.of(v.value()) : Optional.empty();
     }
 
     /** A copy of this record with field {@code key} set to {@code value}. */
     public BlazeDataRecord with(String key, BlazeValue value) {
-        TreeMap<String, BlazeValue> copy = new TreeMap<>(fields);
-        copy.put(Objects.requireNonNull(key, "field name"), Objects.requireNonNull(value, "value"));
-        return new BlazeDataRecord(copy);
+        Objects.requireNonNull(key, "field name");
+        Objects.requireNonNull(value, "value");
+        int i = SortedArrayMap.search(keys, 0, keys.length, key);
+        if (i >= 0) {
+            BlazeValue[] newValues = values.clone();
+            newValues[i] = value;
+            return new BlazeDataRecord(keys, newValues); // the keys are shared: neither changes them
+        }
+        int at = -1 - i;
+        int n = keys.length;
+        String[] newKeys = new String[n + 1];
+        BlazeValue[] newValues = new BlazeValue[n + 1];
+        System.arraycopy(keys, 0, newKeys, 0, at);
+        System.arraycopy(values, 0, newValues, 0, at);
+        newKeys[at] = key;
+        newValues[at] = value;
+        System.arraycopy(keys, at, newKeys, at + 1, n - at);
+        System.arraycopy(values, at, newValues, at + 1, n - at);
+        return new BlazeDataRecord(newKeys, newValues);
     }
 
     /** A copy of this record without field {@code key}. */
     public BlazeDataRecord without(String key) {
-        if (!fields.containsKey(key)) {
+        int i = key == null ? -1 : SortedArrayMap.search(keys, 0, keys.length, key);
+        if (i < 0) {
             return this;
         }
-        TreeMap<String, BlazeValue> copy = new TreeMap<>(fields);
-        copy.remove(key);
-        return new BlazeDataRecord(copy);
+        int n = keys.length;
+        if (n == 1) {
+            return EMPTY;
+        }
+        String[] newKeys = new String[n - 1];
+        BlazeValue[] newValues = new BlazeValue[n - 1];
+        System.arraycopy(keys, 0, newKeys, 0, i);
+        System.arraycopy(values, 0, newValues, 0, i);
+        System.arraycopy(keys, i + 1, newKeys, i, n - 1 - i);
+        System.arraycopy(values, i + 1, newValues, i, n - 1 - i);
+        return new BlazeDataRecord(newKeys, newValues);
     }
 
+    /** Records are equal when their fields are: the same keys with equal values. */
     @Override
     public boolean equals(Object other) {
-        return other instanceof BlazeDataRecord that && fields.equals(that.fields);
+        return other == this || other instanceof BlazeDataRecord that
+                && Arrays.equals(keys, that.keys) && Arrays.equals(values, that.values);
     }
 
+    /** The {@link Map#hashCode()} of {@link #fields()}. */
     @Override
     public int hashCode() {
-        return fields.hashCode();
+        return SortedArrayMap.hashCode(keys, values, 0, keys.length);
     }
 
     @Override
     public String toString() {
-        return "BlazeDataRecord" + fields;
-    }
-
-    private static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
+        return "BlazeDataRecord" + fields();
     }
 
     /** Builds a {@link BlazeDataRecord}. */
     public static final class Builder {
-        private final TreeMap<String, BlazeValue> fields = new TreeMap<>(CODE_POINT_ORDER);
+        private String[] keys = new String[8];
+        private BlazeValue[] values = new BlazeValue[8];
+        private int size;
 
         private Builder() {
         }
 
-        /** Sets field {@code key}. */
+        /** Sets field {@code key}; a later value for the same key replaces an earlier one. */
         public Builder put(String key, BlazeValue value) {
-            fields.put(Objects.requireNonNull(key, "field name"), Objects.requireNonNull(value, "value"));
+            Objects.requireNonNull(key, "field name");
+            Objects.requireNonNull(value, "value");
+            if (size == keys.length) {
+                keys = Arrays.copyOf(keys, 2 * size);
+                values = Arrays.copyOf(values, 2 * size);
+            }
+            keys[size] = key;
+            values[size] = value;
+            size++;
             return this;
         }
 
@@ -175,9 +256,13 @@ public final class BlazeDataRecord {
             return put(key, BlazeValue.bool(value));
         }
 
-        /** The record. */
+        /** The record; the builder can go on and build others. */
         public BlazeDataRecord build() {
-            return new BlazeDataRecord(fields);
+            if (size == 0) {
+                return EMPTY;
+            }
+            SortedArrayMap map = SortedArrayMap.sorted(Arrays.copyOf(keys, size), Arrays.copyOf(values, size), size);
+            return new BlazeDataRecord(map.keys, map.values);
         }
     }
 }

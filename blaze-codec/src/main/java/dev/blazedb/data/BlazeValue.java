@@ -2,11 +2,9 @@ package dev.blazedb.data;
 
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -65,7 +63,7 @@ public sealed interface BlazeValue {
 
     /** A dictionary value; the map is copied. */
     static BlazeValue dictionary(Map<String, ? extends BlazeValue> entries) {
-        return new DictionaryValue(Map.copyOf(entries));
+        return new DictionaryValue(SortedArrayMap.copyOf(entries, "key", "value"));
     }
 
     /** A float32 vector value; the array is copied. */
@@ -197,13 +195,53 @@ public sealed interface BlazeValue {
         }
     }
 
-    /** A map of string keys to values, iterated in key code-point order. */
+    /**
+     * A map of string keys to values, iterated in key code-point order. {@link #value()} is an
+     * immutable {@link java.util.SortedMap} ordered by {@link BlazeDataRecord#CODE_POINT_ORDER};
+     * {@link #keyAt(int)} and {@link #valueAt(int)} reach the entries by index without allocating.
+     */
     record DictionaryValue(Map<String, BlazeValue> value) implements BlazeValue {
         /** Creates a dictionary value holding an immutable, sorted copy of {@code value}. */
         public DictionaryValue {
-            TreeMap<String, BlazeValue> sorted = new TreeMap<>(BlazeDataRecord.CODE_POINT_ORDER);
-            value.forEach((k, v) -> sorted.put(Objects.requireNonNull(k, "key"), Objects.requireNonNull(v, "value")));
-            value = Collections.unmodifiableSortedMap(sorted);
+            value = SortedArrayMap.copyOf(value, "key", "value");
+        }
+
+        /**
+         * A dictionary of the entries {@code keys[i] = values[i]}, for decoders that read them in
+         * order: checks in one pass that the keys are in strictly increasing code-point order
+         * (so also unique) and that nothing is null, then <em>takes</em> both arrays without
+         * copying them. The caller must not modify them afterwards.
+         *
+         * @throws IllegalArgumentException if the keys are not strictly increasing, or the arrays
+         *     differ in length
+         * @throws NullPointerException if an array, a key or a value is null
+         */
+        public static DictionaryValue ofSorted(String[] keys, BlazeValue[] values) {
+            SortedArrayMap.checkSorted(keys, values, "key", "value");
+            return new DictionaryValue(keys.length == 0 ? SortedArrayMap.EMPTY : new SortedArrayMap(keys, values));
+        }
+
+        /** The number of entries. */
+        public int size() {
+            return value.size();
+        }
+
+        /**
+         * The key of the entry at {@code index}, counting from 0 in code-point order.
+         *
+         * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
+         */
+        public String keyAt(int index) {
+            return ((SortedArrayMap) value).keys[index];
+        }
+
+        /**
+         * The value of the entry at {@code index}, counting from 0 in code-point order.
+         *
+         * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
+         */
+        public BlazeValue valueAt(int index) {
+            return ((SortedArrayMap) value).values[index];
         }
 
         @Override

@@ -214,17 +214,18 @@ public final class ChangeFeed {
                         cleanup();
                         return;
                     }
+                    if (feed.closed) {
+                        // close() completes every stream, also one whose catch-up read failed on the closing log
+                        cancelled = true;
+                        cleanup();
+                        actual.onComplete();
+                        return;
+                    }
                     Throwable err = error;
                     if (err != null) {
                         cancelled = true;
                         cleanup();
                         actual.onError(err);
-                        return;
-                    }
-                    if (feed.closed) {
-                        cancelled = true;
-                        cleanup();
-                        actual.onComplete();
                         return;
                     }
                     if (e == r) {

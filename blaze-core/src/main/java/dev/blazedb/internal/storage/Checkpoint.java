@@ -1,13 +1,8 @@
 package dev.blazedb.internal.storage;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +42,8 @@ import javax.crypto.AEADBadTagException;
  * sparse samples: count u32, then [sequence u64 | position u64] * count
  * metadata:       count u32, then [name length u16 | name | position u64 | value length u32 | value] * count
  * collections:    count u32, then per collection
- *                   [name length u16 | name], then runs of slots [n u32 | slot * n] ending with n = 0;
+ *                   [name length u16 | name | expected slot count u32], then runs of slots
+ *                   [n u32 | slot * n] ending with n = 0;
  *                   slot = [id msb u64 | id lsb u64 | position u64 | length u32 | tombstone u8]
  * </pre>
  *
@@ -115,31 +111,177 @@ public final class Checkpoint {
     /**
      * Writes a checkpoint atomically.
      *
-     * @param body writes the plaintext body to the stream
+     * @param body writes the plaintext body
      */
     public static void write(Path db, FrameCipher cipher, byte[] logId, long covered, BodyWriter body) throws IOException {
         Path tmp = tempFile(db);
         byte[] preamble = preamble(logId, covered);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
-            OutputStream raw = Channels.newOutputStream(ch);
-            raw.write(preamble);
-            BlockSealingStream sealing = new BlockSealingStream(raw, cipher, preamble);
-            DataOutputStream out = new DataOutputStream(sealing);
-            body.write(out);
-            out.flush();
-            sealing.finish();
+            writeFully(ch, preamble);
+            Sink sink = new Sink(ch, cipher, preamble);
+            body.write(sink);
+            sink.finish();
             ch.force(true);
         }
         Files.move(tmp, file(db), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         fsyncDirectory(db.toAbsolutePath().getParent());
     }
 
+    private static void writeFully(FileChannel ch, byte[] b) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(b);
+        while (bb.hasRemaining()) {
+            ch.write(bb);
+        }
+    }
+
     /** Writes a checkpoint body. */
     @FunctionalInterface
     public interface BodyWriter {
         /** Writes the body. */
-        void write(DataOutputStream out) throws IOException;
+        void write(Sink out) throws IOException;
+    }
+
+    /** Big-endian plaintext output, sealed and written in blocks of {@link #BLOCK_SIZE}. */
+    public static final class Sink {
+        private final FileChannel ch;
+        private final FrameCipher cipher;
+        private final byte[] preamble;
+        private final byte[] buf = new byte[BLOCK_SIZE];
+        private int pos;
+        private int index;
+
+        Sink(FileChannel ch, FrameCipher cipher, byte[] preamble) {
+            this.ch = ch;
+            this.cipher = cipher;
+            this.preamble = preamble;
+        }
+
+        private void room(int n) throws IOException {
+            if (pos + n > BLOCK_SIZE) {
+                emit(false);
+            }
+        }
+
+        /** Writes a u64. */
+        public void writeLong(long v) throws IOException {
+            room(8);
+            Bytes.putLong(buf, pos, v);
+            pos += 8;
+        }
+
+        /** Writes a u32. */
+        public void writeInt(int v) throws IOException {
+            room(4);
+            Bytes.putInt(buf, pos, v);
+            pos += 4;
+        }
+
+        /** Writes a byte. */
+        public void writeByte(int v) throws IOException {
+            room(1);
+            buf[pos++] = (byte) v;
+        }
+
+        /** Writes a name: u16 length, then the bytes. */
+        public void writeName(byte[] utf8) throws IOException {
+            room(2 + utf8.length);
+            Bytes.putShort(buf, pos, utf8.length);
+            System.arraycopy(utf8, 0, buf, pos + 2, utf8.length);
+            pos += 2 + utf8.length;
+        }
+
+        /** Writes bytes, across blocks when needed. */
+        public void write(byte[] b, int off, int len) throws IOException {
+            int o = off;
+            int left = len;
+            while (left > 0) {
+                if (pos == BLOCK_SIZE) {
+                    emit(false);
+                }
+                int n = Math.min(left, BLOCK_SIZE - pos);
+                System.arraycopy(b, o, buf, pos, n);
+                pos += n;
+                o += n;
+                left -= n;
+            }
+        }
+
+        /** Writes one slot: id, position, length, tombstone flag (29 bytes). */
+        public void writeSlot(UUID id, Slot s) throws IOException {
+            room(SLOT_LENGTH);
+            Bytes.putUuid(buf, pos, id);
+            Bytes.putLong(buf, pos + 16, s.position());
+            Bytes.putInt(buf, pos + 24, s.length());
+            buf[pos + 28] = (byte) (s.tombstone() ? 1 : 0);
+            pos += SLOT_LENGTH;
+        }
+
+        private void emit(boolean last) throws IOException {
+            byte[] sealed = cipher.sealBlob(buf, 0, pos, blockAad(preamble, index++, last));
+            byte[] len = new byte[4];
+            Bytes.putInt(len, 0, sealed.length);
+            writeFully(ch, len);
+            writeFully(ch, sealed);
+            pos = 0;
+        }
+
+        void finish() throws IOException {
+            emit(true);
+        }
+    }
+
+    static final int SLOT_LENGTH = 29;
+
+    /** Bounds-checked big-endian reads over the opened plaintext. */
+    private static final class Source {
+        final byte[] b;
+        final int end;
+        int pos;
+
+        Source(byte[] b, int end) {
+            this.b = b;
+            this.end = end;
+        }
+
+        void need(int n) throws IOException {
+            if (n < 0 || end - pos < n) {
+                throw new EOFException("checkpoint body truncated at " + pos);
+            }
+        }
+
+        long readLong() throws IOException {
+            need(8);
+            long v = Bytes.getLong(b, pos);
+            pos += 8;
+            return v;
+        }
+
+        int readInt() throws IOException {
+            need(4);
+            int v = Bytes.getInt(b, pos);
+            pos += 4;
+            return v;
+        }
+
+        String readName() throws IOException {
+            need(2);
+            int len = Bytes.getUnsignedShort(b, pos);
+            if (len > LogFormat.MAX_NAME_LENGTH) {
+                throw new IOException("bad name length");
+            }
+            need(2 + len);
+            String s = new String(b, pos + 2, len, StandardCharsets.UTF_8);
+            pos += 2 + len;
+            return s;
+        }
+
+        byte[] readBytes(int len) throws IOException {
+            need(len);
+            byte[] v = Arrays.copyOfRange(b, pos, pos + len);
+            pos += len;
+            return v;
+        }
     }
 
     /**
@@ -172,14 +314,13 @@ public final class Checkpoint {
                 problem[0] = "covers position " + covered + " but the log has " + logSize + " bytes";
                 return null;
             }
-            byte[] preamble = Arrays.copyOf(all, PREAMBLE_LENGTH);
-            DataInputStream in = new DataInputStream(new BlockOpeningStream(all, cipher, preamble));
+            Source in = open(all, cipher, Arrays.copyOf(all, PREAMBLE_LENGTH));
             State s = new State();
             s.covered = covered;
             s.lastSequence = in.readLong();
             s.hlc = in.readLong();
             int sparse = in.readInt();
-            checkCount(sparse, all.length / 16);
+            in.need(sparse * 16);
             s.sparseSeqs = new long[sparse];
             s.sparsePositions = new long[sparse];
             for (int i = 0; i < sparse; i++) {
@@ -188,45 +329,44 @@ public final class Checkpoint {
                 checkPosition(s.sparsePositions[i], covered);
             }
             int metas = in.readInt();
-            checkCount(metas, all.length);
+            in.need(metas);
             for (int i = 0; i < metas; i++) {
-                String name = readName(in);
+                String name = in.readName();
                 long pos = in.readLong();
                 checkPosition(pos, covered);
                 int len = in.readInt();
-                checkCount(len, all.length);
-                byte[] value = new byte[len];
-                in.readFully(value);
-                s.meta.put(name, new MetaValue(value, pos));
+                s.meta.put(name, new MetaValue(in.readBytes(len), pos));
             }
             int collections = in.readInt();
-            checkCount(collections, all.length);
+            in.need(collections);
             for (int i = 0; i < collections; i++) {
-                String name = readName(in);
-                CollectionIndex ci = new CollectionIndex(name, 16);
+                String name = in.readName();
+                int expected = in.readInt();
+                CollectionIndex ci = new CollectionIndex(name, Math.max(0, Math.min(expected, all.length / SLOT_LENGTH)));
+                byte[] b = in.b;
                 for (;;) {
                     int n = in.readInt();
-                    checkCount(n, all.length / 29);
                     if (n == 0) {
                         break;
                     }
+                    in.need(n * SLOT_LENGTH);
                     for (int k = 0; k < n; k++) {
-                        long msb = in.readLong();
-                        long lsb = in.readLong();
-                        long pos = in.readLong();
-                        int len = in.readInt();
-                        int tomb = in.readUnsignedByte();
-                        checkPosition(pos, covered);
-                        if (len < LogFormat.FRAME_OVERHEAD || pos + len > covered || tomb > 1) {
-                            throw new IOException("bad slot");
+                        int p = in.pos;
+                        long pos = Bytes.getLong(b, p + 16);
+                        int len = Bytes.getInt(b, p + 24);
+                        int tomb = b[p + 28];
+                        if (pos < LogFormat.HEADER_LENGTH || len < LogFormat.FRAME_OVERHEAD || pos + len > covered
+                                || tomb < 0 || tomb > 1) {
+                            throw new IOException("bad slot at " + p);
                         }
-                        ci.slots.put(new UUID(msb, lsb), new Slot(pos, len, tomb == 1));
+                        ci.slots.put(new UUID(Bytes.getLong(b, p), Bytes.getLong(b, p + 8)), new Slot(pos, len, tomb == 1));
+                        in.pos = p + SLOT_LENGTH;
                     }
                 }
                 ci.recount();
                 s.collections.add(ci);
             }
-            if (in.read() != -1) {
+            if (in.pos != in.end) {
                 throw new IOException("trailing data");
             }
             return s;
@@ -236,32 +376,40 @@ public final class Checkpoint {
         }
     }
 
-    private static void checkCount(int n, long max) throws IOException {
-        if (n < 0 || n > max) {
-            throw new IOException("bad count " + n);
+    /** Authenticates every block and concatenates the plaintexts. */
+    private static Source open(byte[] all, FrameCipher cipher, byte[] preamble) throws IOException {
+        byte[] plain = new byte[Math.max(0, all.length - PREAMBLE_LENGTH)];
+        int used = 0;
+        int next = PREAMBLE_LENGTH;
+        int index = 0;
+        boolean last = false;
+        while (!last) {
+            if (next + 4 > all.length) {
+                throw new EOFException("checkpoint truncated");
+            }
+            int len = Bytes.getInt(all, next);
+            if (len < LogFormat.NONCE_LENGTH + LogFormat.TAG_LENGTH || len > all.length - next - 4) {
+                throw new IOException("bad block length at " + next);
+            }
+            last = next + 4 + len == all.length;
+            byte[] block;
+            try {
+                block = cipher.openBlob(all, next + 4, len, blockAad(preamble, index, last));
+            } catch (AEADBadTagException e) {
+                throw new IOException("block " + index + " at " + next + " fails authentication");
+            }
+            System.arraycopy(block, 0, plain, used, block.length);
+            used += block.length;
+            index++;
+            next += 4 + len;
         }
+        return new Source(plain, used);
     }
 
     private static void checkPosition(long pos, long covered) throws IOException {
         if (pos < LogFormat.HEADER_LENGTH || pos >= covered) {
             throw new IOException("bad position " + pos);
         }
-    }
-
-    private static String readName(DataInputStream in) throws IOException {
-        int len = in.readUnsignedShort();
-        if (len > LogFormat.MAX_NAME_LENGTH) {
-            throw new IOException("bad name length");
-        }
-        byte[] b = new byte[len];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
-    /** Writes a name as u16 length + UTF-8. */
-    public static void writeName(DataOutputStream out, byte[] utf8) throws IOException {
-        out.writeShort(utf8.length);
-        out.write(utf8);
     }
 
     /** Fsyncs a directory, so a rename in it is durable. */
@@ -276,121 +424,6 @@ public final class Checkpoint {
             if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
                 throw e;
             }
-        }
-    }
-
-    /** Buffers plaintext and writes it as sealed blocks. */
-    private static final class BlockSealingStream extends OutputStream {
-        private final OutputStream out;
-        private final FrameCipher cipher;
-        private final byte[] preamble;
-        private final ByteArrayOutputStream buf = new ByteArrayOutputStream(BLOCK_SIZE);
-        private int index;
-
-        BlockSealingStream(OutputStream out, FrameCipher cipher, byte[] preamble) {
-            this.out = out;
-            this.cipher = cipher;
-            this.preamble = preamble;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            buf.write(b);
-            if (buf.size() >= BLOCK_SIZE) {
-                emit(false);
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            buf.write(b, off, len);
-            if (buf.size() >= BLOCK_SIZE) {
-                emit(false);
-            }
-        }
-
-        private void emit(boolean last) throws IOException {
-            byte[] plain = buf.toByteArray();
-            buf.reset();
-            byte[] sealed = cipher.sealBlob(plain, 0, plain.length, blockAad(preamble, index++, last));
-            byte[] len = new byte[4];
-            Bytes.putInt(len, 0, sealed.length);
-            out.write(len);
-            out.write(sealed);
-        }
-
-        void finish() throws IOException {
-            emit(true);
-            out.flush();
-        }
-    }
-
-    /** Opens sealed blocks and serves their plaintext. */
-    private static final class BlockOpeningStream extends InputStream {
-        private final byte[] all;
-        private final FrameCipher cipher;
-        private final byte[] preamble;
-        private int next = PREAMBLE_LENGTH;
-        private int index;
-        private boolean lastSeen;
-        private byte[] block = new byte[0];
-        private int pos;
-
-        BlockOpeningStream(byte[] all, FrameCipher cipher, byte[] preamble) {
-            this.all = all;
-            this.cipher = cipher;
-            this.preamble = preamble;
-        }
-
-        private boolean fill() throws IOException {
-            while (pos >= block.length) {
-                if (lastSeen) {
-                    if (next != all.length) {
-                        throw new IOException("data after the last block");
-                    }
-                    return false;
-                }
-                if (next + 4 > all.length) {
-                    throw new EOFException("checkpoint truncated");
-                }
-                int len = Bytes.getInt(all, next);
-                if (len < LogFormat.NONCE_LENGTH + LogFormat.TAG_LENGTH || len > all.length - next - 4) {
-                    throw new IOException("bad block length at " + next);
-                }
-                boolean last = next + 4 + len == all.length;
-                try {
-                    block = cipher.openBlob(all, next + 4, len, blockAad(preamble, index, last));
-                } catch (AEADBadTagException e) {
-                    throw new IOException("block " + index + " at " + next + " fails authentication");
-                }
-                lastSeen = last;
-                index++;
-                next += 4 + len;
-                pos = 0;
-            }
-            return true;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (!fill()) {
-                return -1;
-            }
-            return block[pos++] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            if (!fill()) {
-                return -1;
-            }
-            int n = Math.min(len, block.length - pos);
-            System.arraycopy(block, pos, b, off, n);
-            pos += n;
-            return n;
         }
     }
 }

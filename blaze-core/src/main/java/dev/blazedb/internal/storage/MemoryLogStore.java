@@ -52,12 +52,12 @@ public final class MemoryLogStore implements LogStore {
         long end = pos + len;
         byte[][] ps = pages;
         int needed = (int) ((end + PAGE_SIZE - 1) >>> PAGE_SHIFT);
-        if (needed > ps.length || ps[needed - 1] == null) {
+        if (needed > ps.length) {
             ps = Arrays.copyOf(ps, Math.max(needed, ps.length * 2));
-            for (int i = 0; i < needed; i++) {
-                if (ps[i] == null) {
-                    ps[i] = new byte[PAGE_SIZE];
-                }
+        }
+        for (int i = (int) (pos >>> PAGE_SHIFT); i < needed; i++) {
+            if (ps[i] == null) {
+                ps[i] = new byte[PAGE_SIZE];
             }
         }
         long p = pos;

@@ -15,17 +15,24 @@ public final class SparseSequenceIndex {
     private long[] positions = new long[64];
     private int size;
     private final long start;
+    /** Only read and written by the single writer (and the synchronized add). */
+    private long lastBlock = -1;
 
     /** An index whose floor for any sequence before the first sample is {@code start}. */
     public SparseSequenceIndex(long start) {
         this.start = start;
     }
 
-    /** Samples {@code seq} at {@code position} when it starts a new interval. */
-    public synchronized void maybeAdd(long seq, long position) {
-        if (size > 0 && seq / INTERVAL <= seqs[size - 1] / INTERVAL) {
+    /** Samples {@code seq} at {@code position} when it starts a new interval. One writer thread. */
+    public void maybeAdd(long seq, long position) {
+        if (seq / INTERVAL <= lastBlock) {
             return;
         }
+        add(seq, position);
+    }
+
+    private synchronized void add(long seq, long position) {
+        lastBlock = seq / INTERVAL;
         if (size == seqs.length) {
             seqs = Arrays.copyOf(seqs, size * 2);
             positions = Arrays.copyOf(positions, size * 2);

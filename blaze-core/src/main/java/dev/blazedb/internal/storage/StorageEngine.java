@@ -20,7 +20,6 @@ import dev.blazedb.data.BlazeDataRecord;
 import dev.blazedb.data.BlazeValue;
 import dev.blazedb.internal.clock.HybridLogicalClock;
 import dev.blazedb.internal.feed.ChangeFeed;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -647,12 +646,14 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         if (id == null) {
             id = newId();
         }
-        TreeMap<String, BlazeValue> fields = new TreeMap<>(record.fields());
-        fields.put("id", BlazeValue.uuid(id));
-        if (!fields.containsKey("createdAt")) {
-            fields.put("createdAt", BlazeValue.date(now()));
+        BlazeDataRecord stored = record;
+        BlazeValue idValue = BlazeValue.uuid(id);
+        if (!idValue.equals(record.fields().get("id"))) {
+            stored = stored.with("id", idValue);
         }
-        BlazeDataRecord stored = new BlazeDataRecord(fields);
+        if (!stored.has("createdAt")) {
+            stored = stored.with("createdAt", BlazeValue.date(now()));
+        }
         return new Prepared(id, stored, encode(stored));
     }
 
@@ -696,6 +697,14 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             g.collections.put(collection, ci);
         }
         return ci;
+    }
+
+    /** Validates a collection name (cheap for names already in use). */
+    public String checkName(String collection) {
+        if (collection != null && gen.collections.containsKey(collection)) {
+            return collection;
+        }
+        return checkCollection(collection);
     }
 
     /** Validates a collection name. */
@@ -758,7 +767,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
 
     /** Inserts a record into {@code collection}. */
     public UUID insert(String collection, BlazeDataRecord record) {
-        checkCollection(collection);
+        checkName(collection);
         Prepared p = prepare(record, null);
         Generation g;
         long end;
@@ -790,7 +799,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
 
     /** Inserts records atomically: all or none, also across a crash. */
     public List<UUID> insertMany(String collection, List<BlazeDataRecord> records) {
-        checkCollection(collection);
+        checkName(collection);
         if (records.isEmpty()) {
             ensureOpen();
             return List.of();
@@ -854,7 +863,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
 
     /** Merges {@code changes} into an existing record. */
     public void update(String collection, UUID id, BlazeDataRecord changes) {
-        checkCollection(collection);
+        checkName(collection);
         if (upsertOrUpdate(collection, id, changes, false) == ABSENT) {
             throw new RecordNotFoundException(collection, id);
         }
@@ -862,7 +871,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
 
     /** Merges into an existing record or creates it; true when created. */
     public boolean upsert(String collection, UUID id, BlazeDataRecord record) {
-        checkCollection(collection);
+        checkName(collection);
         return upsertOrUpdate(collection, id, record, true) == CREATED;
     }
 
@@ -926,7 +935,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
 
     /** Deletes a record; true when it existed. */
     public boolean delete(String collection, UUID id) {
-        checkCollection(collection);
+        checkName(collection);
         java.util.Objects.requireNonNull(id, "id");
         Generation g;
         long end;
@@ -1264,12 +1273,12 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 g.syncedPosition = end;
             }
             g.buffer.release();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
             if (closed && e instanceof ClosedChannelException) {
                 return;
             }
             fail(e);
-            throw new BlazeStorageException("cannot write " + g.store.name() + ": " + e.getMessage(), e);
+            throw new BlazeStorageException("cannot write " + g.store.name() + ": " + e, e);
         }
     }
 
@@ -1281,6 +1290,15 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     }
 
     private void flusherLoop() {
+        try {
+            flusherLoop0();
+        } catch (Throwable t) {
+            // Never die silently: writers waiting for buffer space would wait forever.
+            fail(t);
+        }
+    }
+
+    private void flusherLoop0() {
         long interval = durability.interval().toNanos();
         boolean fsync = durability.mode() != Durability.Mode.OS;
         while (!stopFlusher) {
@@ -1371,7 +1389,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
      * Writes the index as of {@code covered}: entries at or beyond it are left out, and replay
      * from {@code covered} restores them (an index entry only ever moves forward in the log).
      */
-    private static void writeIndex(DataOutputStream out, Generation g, long lastSeq, long covered, long hlc) throws IOException {
+    private static void writeIndex(Checkpoint.Sink out, Generation g, long lastSeq, long covered, long hlc) throws IOException {
         out.writeLong(lastSeq);
         out.writeLong(hlc);
         long[][] sparse = g.sparse.snapshot(covered);
@@ -1388,40 +1406,51 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         }
         out.writeInt(metas.size());
         for (Map.Entry<String, Checkpoint.MetaValue> e : metas) {
-            Checkpoint.writeName(out, Bytes.utf8(e.getKey()));
+            out.writeName(Bytes.utf8(e.getKey()));
             out.writeLong(e.getValue().position());
             out.writeInt(e.getValue().value().length);
-            out.write(e.getValue().value());
+            out.write(e.getValue().value(), 0, e.getValue().value().length);
         }
         List<CollectionIndex> cols = new ArrayList<>(g.collections.values());
         out.writeInt(cols.size());
-        byte[] run = new byte[4096 * 29];
+        final int run = 4096;
+        UUID[] ids = new UUID[run];
+        Slot[] slots = new Slot[run];
         for (CollectionIndex ci : cols) {
-            Checkpoint.writeName(out, ci.nameUtf8);
-            int n = 0;
-            int off = 0;
-            for (Map.Entry<UUID, Slot> e : ci.slots.entrySet()) {
-                Slot s = e.getValue();
-                if (s.position() >= covered) {
-                    continue;
+            out.writeName(ci.nameUtf8);
+            out.writeInt(ci.slots.size());
+            int[] n = {0};
+            IOException[] failed = {null};
+            // forEach walks the table without allocating an entry object per record.
+            ci.slots.forEach((id, s) -> {
+                if (s.position() >= covered || failed[0] != null) {
+                    return;
                 }
-                Bytes.putUuid(run, off, e.getKey());
-                Bytes.putLong(run, off + 16, s.position());
-                Bytes.putInt(run, off + 24, s.length());
-                run[off + 28] = (byte) (s.tombstone() ? 1 : 0);
-                off += 29;
-                if (++n == 4096) {
-                    out.writeInt(n);
-                    out.write(run, 0, off);
-                    n = 0;
-                    off = 0;
+                ids[n[0]] = id;
+                slots[n[0]] = s;
+                if (++n[0] == run) {
+                    try {
+                        writeRun(out, ids, slots, run);
+                    } catch (IOException e) {
+                        failed[0] = e;
+                    }
+                    n[0] = 0;
                 }
+            });
+            if (failed[0] != null) {
+                throw failed[0];
             }
-            if (n > 0) {
-                out.writeInt(n);
-                out.write(run, 0, off);
+            if (n[0] > 0) {
+                writeRun(out, ids, slots, n[0]);
             }
             out.writeInt(0);
+        }
+    }
+
+    private static void writeRun(Checkpoint.Sink out, UUID[] ids, Slot[] slots, int n) throws IOException {
+        out.writeInt(n);
+        for (int i = 0; i < n; i++) {
+            out.writeSlot(ids[i], slots[i]);
         }
     }
 
