@@ -145,9 +145,16 @@ class ChangeFeedTest {
             }
             long k = db.lastSequence() / 2;
             List<Long> seen = new CopyOnWriteArrayList<>();
-            CountDownLatch done = new CountDownLatch(1);
+            List<Long> seenFromZero = new CopyOnWriteArrayList<>();
+            CountDownLatch done = new CountDownLatch(2);
             var sub = db.changes(k).subscribe(e -> {
                 seen.add(e.sequence());
+                if (e.sequence() == total) {
+                    done.countDown();
+                }
+            });
+            var fromZero = db.changes(0).subscribe(e -> {
+                seenFromZero.add(e.sequence());
                 if (e.sequence() == total) {
                     done.countDown();
                 }
@@ -159,11 +166,13 @@ class ChangeFeedTest {
             assertThat(db.lastSequence()).isEqualTo(total);
             assertThat(done.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
             sub.dispose();
+            fromZero.dispose();
             List<Long> expected = new ArrayList<>();
-            for (long s = k + 1; s <= total; s++) {
+            for (long s = 1; s <= total; s++) {
                 expected.add(s);
             }
-            assertThat(seen).containsExactlyElementsOf(expected);
+            assertThat(seenFromZero).containsExactlyElementsOf(expected);
+            assertThat(seen).containsExactlyElementsOf(expected.subList((int) k, (int) total));
         }
     }
 

@@ -248,12 +248,27 @@ public final class BlazeBinary {
      * @throws IllegalArgumentException if the record exceeds a limit of the format
      */
     public static byte[] encode(BlazeDataRecord record, boolean withCrc) {
+        if (ENC_MODE == 1) {
+            byte[] scratch = SCRATCH.get();
+            Writer writer = new Writer(scratch, 0, true);
+            writer.record(record, withCrc);
+            return Arrays.copyOf(writer.buf, writer.pos);
+        }
+        if (ENC_MODE == 2) {
+            int size = encodedSize(record, withCrc);
+            Writer writer = new Writer(new byte[size], 0, false);
+            writer.record(record, withCrc);
+            return writer.buf;
+        }
         int fields = record.size();
         Writer writer = new Writer(new byte[fields > 2048 ? 65_536 : 32 + 24 * fields], 0, true);
         writer.record(record, withCrc);
         byte[] out = writer.buf;
         return writer.pos == out.length ? out : Arrays.copyOf(out, writer.pos);
     }
+
+    private static final int ENC_MODE = Integer.getInteger("blaze.enc", 0);
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[4096]);
 
     /**
      * The exact number of bytes {@link #encode(BlazeDataRecord, boolean)} produces for this record.
@@ -446,6 +461,9 @@ public final class BlazeBinary {
      * Writes a record in one pass. A growable writer checks the format's limits as it goes and
      * doubles its array when it runs out of room; a fixed one writes into an array that
      * {@link Sizer} has measured, so it checks nothing.
+     *
+     * <p>The common kinds (string, int, double, bool, uuid) are written by {@link #value}, kept
+     * small enough for the JIT to inline; the others by {@link #otherValue}.
      */
     private static final class Writer {
         private byte[] buf;
@@ -467,14 +485,22 @@ public final class BlazeBinary {
             int start = pos;
             ensure(HEADER_LENGTH);
             byte[] b = buf;
-            System.arraycopy(MAGIC, 0, b, start, MAGIC.length);
+            INT.set(b, start, MAGIC_INT);
+            b[start + 4] = MAGIC[4];
             b[start + OFFSET_VERSION] = (byte) (withCrc ? VERSION_CRC32 : VERSION_PLAIN);
             SHORT.set(b, start + OFFSET_FIELD_COUNT, (short) count);
             pos = start + HEADER_LENGTH;
             for (int i = 0; i < count; i++) {
                 String key = record.keyAt(i);
                 try {
-                    field(key, record.valueAt(i));
+                    int id = tableId(key);
+                    if (id != 0) {
+                        ensure(1);
+                        buf[pos++] = (byte) id;
+                    } else {
+                        longKey(key);
+                    }
+                    value(record.valueAt(i));
                 } catch (Refusal e) {
                     throw refuse(key, e.getMessage());
                 }
@@ -505,6 +531,19 @@ public final class BlazeBinary {
             buf = Arrays.copyOf(buf, (int) Math.max(capacity, Math.min(2L * buf.length, MAX_ARRAY_LENGTH)));
         }
 
+        /** Writes a key that is not in the table: 0xFF, u16 length, UTF-8 bytes. */
+        private void longKey(String key) {
+            ensure(3L + key.length());
+            int start = pos + 3;
+            int length = utf8(key, start, "key") - start;
+            if (length > MAX_KEY_BYTES) {
+                throw new Refusal(keyTooLong("key", length));
+            }
+            buf[pos] = (byte) LONG_KEY;
+            SHORT.set(buf, pos + 1, (short) length);
+            pos = start + length;
+        }
+
         /** Writes a dictionary key: u16 length, UTF-8 bytes. */
         private void dictionaryKey(String key) {
             ensure(2L + key.length());
@@ -515,26 +554,6 @@ public final class BlazeBinary {
             }
             SHORT.set(buf, pos, (short) length);
             pos = start + length;
-        }
-
-        /** Writes a record field; the caller names the field in any refusal. */
-        private void field(String key, BlazeValue value) {
-            int id = tableId(key);
-            if (id != 0) {
-                ensure(1);
-                buf[pos++] = (byte) id;
-            } else {
-                ensure(3L + key.length());
-                int start = pos + 3;
-                int length = utf8(key, start, "key") - start;
-                if (length > MAX_KEY_BYTES) {
-                    throw new Refusal(keyTooLong("key", length));
-                }
-                buf[pos] = (byte) LONG_KEY;
-                SHORT.set(buf, pos + 1, (short) length);
-                pos = start + length;
-            }
-            value(value);
         }
 
         private void value(BlazeValue value) {
@@ -570,7 +589,14 @@ public final class BlazeBinary {
                 LONG.set(b, p + 1, uuid.getMostSignificantBits());
                 LONG.set(b, p + 9, uuid.getLeastSignificantBits());
                 pos = p + 17;
-            } else if (value instanceof BlazeValue.DateValue v) {
+            } else {
+                otherValue(value, b, p);
+            }
+        }
+
+        /** Writes a date, array, dictionary, data, vector or null; 17 bytes are reserved at {@code p}. */
+        private void otherValue(BlazeValue value, byte[] b, int p) {
+            if (value instanceof BlazeValue.DateValue v) {
                 b[p] = TAG_DATE;
                 LONG.set(b, p + 1, Double.doubleToRawLongBits(secondsSinceReference(v.value())));
                 pos = p + 9;
@@ -607,13 +633,13 @@ public final class BlazeBinary {
                 }
                 depth--;
             } else if (value instanceof BlazeValue.DataValue v) {
-                byte[] data = v.value();
-                ensure(5L + data.length);
+                int length = v.length();
+                ensure(5L + length);
                 b = buf;
                 b[p] = TAG_DATA;
-                INT.set(b, p + 1, data.length);
-                System.arraycopy(data, 0, b, p + 5, data.length);
-                pos = p + 5 + data.length;
+                INT.set(b, p + 1, length);
+                v.copyTo(b, p + 5);
+                pos = p + 5 + length;
             } else if (value instanceof BlazeValue.VectorValue v) {
                 int count = v.length();
                 ensure(5L + 4L * count);
@@ -645,11 +671,14 @@ public final class BlazeBinary {
 
         private void string(String s) {
             int chars = s.length();
-            if (chars == 0) {
-                ensure(1);
-                buf[pos++] = TAG_EMPTY_STRING;
+            if (chars <= MAX_INLINE_STRING && isAscii(s, chars)) {
+                // The common short string: the tag says the length (0x11 when empty).
+                ensure(1 + chars);
+                buf[pos] = (byte) (chars == 0 ? TAG_EMPTY_STRING : TAG_INLINE_STRING | chars);
+                copyAscii(s, chars, buf, pos + 1);
+                pos += 1 + chars;
             } else if (chars <= MAX_INLINE_STRING) {
-                // At most 15 chars: usually inline; a non-ASCII one may need the long form.
+                // At most 15 chars, not all ASCII: inline unless the UTF-8 form is longer.
                 ensure(1 + chars);
                 int start = pos + 1;
                 int end = utf8(s, start, "string");
@@ -683,31 +712,24 @@ public final class BlazeBinary {
          */
         private int utf8(String s, int p, String what) {
             int chars = s.length();
-            byte[] b = buf;
-            // ASCII in blocks of 16 chars without an early exit, which the JIT unrolls; a block
-            // holding a non-ASCII char shows in the OR of its chars and is redone below.
-            int i = 0;
-            while (i + 16 <= chars) {
-                int all = 0;
-                for (int k = i; k < i + 16; k++) {
-                    char c = s.charAt(k);
-                    all |= c;
-                    b[p + k] = (byte) c;
-                }
-                if (all >= 0x80) {
-                    break;
-                }
-                i += 16;
+            if (isAscii(s, chars)) {
+                copyAscii(s, chars, buf, p);
+                return p + chars;
             }
+            return utf8Slow(s, p, what);
+        }
+
+        /** {@link #utf8} for a string holding a char above U+007F. */
+        private int utf8Slow(String s, int p, String what) {
+            int chars = s.length();
+            byte[] b = buf;
+            int i = 0;
             for (; i < chars; i++) {
                 char c = s.charAt(i);
                 if (c >= 0x80) {
                     break;
                 }
                 b[p + i] = (byte) c;
-            }
-            if (i == chars) {
-                return p + chars;
             }
             p += i;
             if (3L * (chars - i) > buf.length - p) {
@@ -740,6 +762,26 @@ public final class BlazeBinary {
         }
     }
 
+    /** Whether the first {@code chars} chars of {@code s} are all ASCII: one OR over them, no early exit. */
+    static boolean isAscii(String s, int chars) {
+        int all = 0;
+        for (int i = 0; i < chars; i++) {
+            all |= s.charAt(i);
+        }
+        return all < 0x80;
+    }
+
+    /**
+     * Copies the first {@code chars} chars of {@code s}, all ASCII, to {@code b} at {@code p}, one
+     * byte each: for a Latin-1 string, which an ASCII one is, {@link String#getBytes(int, int,
+     * byte[], int)} is a single array copy. It is deprecated only because it drops the high byte
+     * of a char, which ASCII does not have.
+     */
+    @SuppressWarnings("deprecation")
+    private static void copyAscii(String s, int chars, byte[] b, int p) {
+        s.getBytes(0, chars, b, p);
+    }
+
     /** The table id of a key, or 0 when the key is not in the table. */
     static int tableId(String key) {
         int slot = slot(key.hashCode());
@@ -770,6 +812,9 @@ public final class BlazeBinary {
      */
     static long utf8Length(String s) {
         int chars = s.length();
+        if (isAscii(s, chars)) {
+            return chars;
+        }
         int i = 0;
         while (i < chars && s.charAt(i) < 0x80) {
             i++;
@@ -927,6 +972,63 @@ public final class BlazeBinary {
         return c >= 0xE000 ? c - 0x800 : c + 0x2000;
     }
 
+    /**
+     * The keys of a record the decoder has met, in their canonical wire form, and a record with
+     * those keys (and null values) that decoded records of the same keys share them with.
+     * Immutable; the decoder keeps the last one seen per field count and first key byte.
+     */
+    private static final class Shape {
+        /** Records with more fields are not cached: matching would gain little against decoding. */
+        static final int MAX_FIELDS = 64;
+        private static final int SLOTS = 256;
+
+        /** Each key's table id, 0 for a key in the long form. */
+        final byte[] ids;
+        /** Each long-form key's bytes: 0xFF, u16 length, UTF-8; null for a table key. */
+        final byte[][] wires;
+        final BlazeDataRecord prototype;
+
+        private Shape(byte[] ids, byte[][] wires, BlazeDataRecord prototype) {
+            this.ids = ids;
+            this.wires = wires;
+            this.prototype = prototype;
+        }
+
+        static Shape of(BlazeDataRecord record) {
+            int count = record.size();
+            byte[] ids = new byte[count];
+            byte[][] wires = new byte[count][];
+            BlazeValue[] nulls = new BlazeValue[count];
+            for (int i = 0; i < count; i++) {
+                String key = record.keyAt(i);
+                int id = tableId(key);
+                ids[i] = (byte) id;
+                if (id == 0) {
+                    byte[] utf8 = key.getBytes(StandardCharsets.UTF_8); // a decoded key: valid UTF-16
+                    byte[] wire = new byte[3 + utf8.length];
+                    wire[0] = (byte) LONG_KEY;
+                    SHORT.set(wire, 1, (short) utf8.length);
+                    System.arraycopy(utf8, 0, wire, 3, utf8.length);
+                    wires[i] = wire;
+                }
+                nulls[i] = NULL;
+            }
+            return new Shape(ids, wires, record.withValues(nulls));
+        }
+
+        /** The cache slot for records of {@code count} fields whose first key begins at {@code pos}. */
+        static int slot(int count, byte[] b, int pos, int end) {
+            int first = b[pos] & 0xFF;
+            if (first == LONG_KEY && end - pos > 3) {
+                first = first << 16 ^ (b[pos + 2] & 0xFF) << 8 ^ (b[pos + 3] & 0xFF); // length, first byte
+            }
+            int h = (count * 0x9E3779B1) ^ first * 0x85EBCA6B;
+            return (h ^ h >>> 16) & (SLOTS - 1);
+        }
+    }
+
+    private static final Shape[] SHAPES = new Shape[Shape.SLOTS];
+
     /** A one-shot decoder over a range of an array. */
     private static final class Reader {
         private final byte[] b;
@@ -980,16 +1082,7 @@ public final class BlazeBinary {
             if (count == 0) {
                 record = BlazeDataRecord.empty();
             } else if (!careful) {
-                String[] keys = new String[count];
-                BlazeValue[] values = new BlazeValue[count];
-                for (int i = 0; i < count; i++) {
-                    keys[i] = fieldKey();
-                    values[i] = value(0);
-                }
-                if (pos != end) {
-                    throw fail((end - pos) + " bytes follow the record", pos);
-                }
-                return BlazeDataRecord.ofSorted(keys, values);
+                return fastFields(count);
             } else {
                 String[] keys = new String[count];
                 BlazeValue[] values = new BlazeValue[count];
@@ -1039,6 +1132,61 @@ public final class BlazeBinary {
             }
             if (pos != end) {
                 throw fail((end - pos) + " bytes follow the record", pos);
+            }
+            return record;
+        }
+
+        /**
+         * The fields of the fast pass. When the keys are those of the shape cached for this field
+         * count and first key byte, in the same wire form, they are matched byte for byte and the
+         * record shares the shape's key array; else they are decoded, checked by
+         * {@link BlazeDataRecord#ofSorted}, and become the cached shape.
+         */
+        private BlazeDataRecord fastFields(int count) {
+            BlazeValue[] values = new BlazeValue[count];
+            int slot = Shape.slot(count, b, pos, end);
+            Shape shape = SHAPES[slot];
+            int i = 0;
+            if (shape != null && shape.ids.length == count) {
+                byte[] ids = shape.ids;
+                for (; i < count; i++) {
+                    int id = ids[i];
+                    if (id != 0) {
+                        if (pos >= end || b[pos] != id) {
+                            break;
+                        }
+                        pos++;
+                    } else {
+                        byte[] wire = shape.wires[i];
+                        int n = wire.length;
+                        if (n > end - pos || !Arrays.equals(b, pos, pos + n, wire, 0, n)) {
+                            break;
+                        }
+                        pos += n;
+                    }
+                    values[i] = value(0);
+                }
+                if (i == count) {
+                    if (pos != end) {
+                        throw fail((end - pos) + " bytes follow the record", pos);
+                    }
+                    return shape.prototype.withValues(values);
+                }
+            }
+            String[] keys = new String[count];
+            for (int j = 0; j < i; j++) {
+                keys[j] = shape.prototype.keyAt(j);
+            }
+            for (; i < count; i++) {
+                keys[i] = fieldKey();
+                values[i] = value(0);
+            }
+            if (pos != end) {
+                throw fail((end - pos) + " bytes follow the record", pos);
+            }
+            BlazeDataRecord record = BlazeDataRecord.ofSorted(keys, values);
+            if (count <= Shape.MAX_FIELDS) {
+                SHAPES[slot] = Shape.of(record);
             }
             return record;
         }
@@ -1157,9 +1305,9 @@ public final class BlazeBinary {
                 }
                 case TAG_DATA: {
                     int length = u32Length("data");
-                    byte[] data = Arrays.copyOfRange(b, pos, pos + length);
+                    BlazeValue data = BlazeValue.DataValue.copyOf(b, pos, length);
                     pos += length;
-                    return new BlazeValue.DataValue(data);
+                    return data;
                 }
                 case TAG_VECTOR: {
                     int countAt = pos;

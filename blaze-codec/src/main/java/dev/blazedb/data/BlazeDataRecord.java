@@ -62,6 +62,27 @@ public final class BlazeDataRecord {
         return keys.length == 0 ? EMPTY : new BlazeDataRecord(keys, values);
     }
 
+    /**
+     * A record with the keys of this one and {@code values} for them, in key order: for decoders
+     * that meet the same keys again and again, which then share one key array and need not check
+     * the order of the keys each time. Checks that {@code values} has one value per key and that
+     * none is null, then <em>takes</em> the array without copying it. The caller must not modify
+     * it afterwards.
+     *
+     * @throws IllegalArgumentException if {@code values} does not have {@link #size()} elements
+     * @throws NullPointerException if {@code values} or one of them is null
+     */
+    public BlazeDataRecord withValues(BlazeValue[] values) {
+        int n = keys.length;
+        if (values.length != n) {
+            throw new IllegalArgumentException(n + " keys but " + values.length + " values");
+        }
+        for (int i = 0; i < n; i++) {
+            Objects.requireNonNull(values[i], "value");
+        }
+        return n == 0 ? EMPTY : new BlazeDataRecord(keys, values);
+    }
+
     /** The empty record. */
     public static BlazeDataRecord empty() {
         return EMPTY;

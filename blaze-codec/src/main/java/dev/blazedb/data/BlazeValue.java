@@ -151,9 +151,32 @@ public sealed interface BlazeValue {
             this.bytes = bytes.clone();
         }
 
+        private DataValue(byte[] bytes, boolean owned) {
+            this.bytes = bytes;
+        }
+
+        /**
+         * A data value holding a copy of {@code length} bytes of {@code bytes} from {@code offset}.
+         *
+         * @throws IndexOutOfBoundsException if the range is not inside the array
+         */
+        public static DataValue copyOf(byte[] bytes, int offset, int length) {
+            Objects.checkFromIndexSize(offset, length, bytes.length);
+            return new DataValue(Arrays.copyOfRange(bytes, offset, offset + length), true);
+        }
+
         /** A copy of the bytes. */
         public byte[] value() {
             return bytes.clone();
+        }
+
+        /**
+         * Copies the bytes into {@code target} from {@code offset}, without another copy.
+         *
+         * @throws IndexOutOfBoundsException if they do not fit there
+         */
+        public void copyTo(byte[] target, int offset) {
+            System.arraycopy(bytes, 0, target, offset, bytes.length);
         }
 
         /** The number of bytes. */

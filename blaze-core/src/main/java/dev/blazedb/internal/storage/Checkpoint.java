@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import javax.crypto.AEADBadTagException;
 
 /**
@@ -44,7 +43,8 @@ import javax.crypto.AEADBadTagException;
  * collections:    count u32, then per collection
  *                   [name length u16 | name | expected slot count u32], then runs of slots
  *                   [n u32 | slot * n] ending with n = 0;
- *                   slot = [id msb u64 | id lsb u64 | position u64 | length u32 | tombstone u8]
+ *                   slot = [id msb u64 | id lsb u64 | value u64], value = frame position, with
+ *                   bit 63 set for a tombstone
  * </pre>
  *
  * A checkpoint that is missing, of another log, covers more than the log holds, or fails
@@ -207,13 +207,12 @@ public final class Checkpoint {
             }
         }
 
-        /** Writes one slot: id, position, length, tombstone flag (29 bytes). */
-        public void writeSlot(UUID id, Slot s) throws IOException {
+        /** Writes one index entry: id msb, id lsb, value (see {@link RecordIndex}), 24 bytes. */
+        public void writeSlot(long msb, long lsb, long value) throws IOException {
             room(SLOT_LENGTH);
-            Bytes.putUuid(buf, pos, id);
-            Bytes.putLong(buf, pos + 16, s.position());
-            Bytes.putInt(buf, pos + 24, s.length());
-            buf[pos + 28] = (byte) (s.tombstone() ? 1 : 0);
+            Bytes.putLong(buf, pos, msb);
+            Bytes.putLong(buf, pos + 8, lsb);
+            Bytes.putLong(buf, pos + 16, value);
             pos += SLOT_LENGTH;
         }
 
@@ -231,7 +230,7 @@ public final class Checkpoint {
         }
     }
 
-    static final int SLOT_LENGTH = 29;
+    static final int SLOT_LENGTH = 24;
 
     /** Bounds-checked big-endian reads over the opened plaintext. */
     private static final class Source {
@@ -352,14 +351,13 @@ public final class Checkpoint {
                     in.need(n * SLOT_LENGTH);
                     for (int k = 0; k < n; k++) {
                         int p = in.pos;
-                        long pos = Bytes.getLong(b, p + 16);
-                        int len = Bytes.getInt(b, p + 24);
-                        int tomb = b[p + 28];
-                        if (pos < LogFormat.HEADER_LENGTH || len < LogFormat.FRAME_OVERHEAD || pos + len > covered
-                                || tomb < 0 || tomb > 1) {
-                            throw new IOException("bad slot at " + p);
+                        long value = Bytes.getLong(b, p + 16);
+                        long pos = RecordIndex.position(value);
+                        if (pos < LogFormat.HEADER_LENGTH || pos + LogFormat.FRAME_OVERHEAD > covered
+                                || (value & ~RecordIndex.TOMBSTONE) != pos) {
+                            throw new IOException("bad index entry at " + p);
                         }
-                        ci.slots.put(new UUID(Bytes.getLong(b, p), Bytes.getLong(b, p + 8)), new Slot(pos, len, tomb == 1));
+                        ci.index.put(Bytes.getLong(b, p), Bytes.getLong(b, p + 8), value);
                         in.pos = p + SLOT_LENGTH;
                     }
                 }

@@ -1,23 +1,21 @@
 package dev.blazedb.internal.storage;
 
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
- * The in-memory index of one collection: record id to the {@link Slot} of its latest entry,
- * tombstones included. Written under the engine's write lock, read from any thread.
+ * The in-memory index of one collection: record id to the position of its latest entry,
+ * tombstones included ({@link RecordIndex}), plus the number of live records. Written under the
+ * engine's write lock, read from any thread.
  */
 public final class CollectionIndex {
 
     final String name;
     final byte[] nameUtf8;
-    final ConcurrentHashMap<UUID, Slot> slots;
+    final RecordIndex index;
     private volatile long live;
 
     CollectionIndex(String name, int expected) {
         this.name = name;
         this.nameUtf8 = Bytes.utf8(name);
-        this.slots = new ConcurrentHashMap<>(Math.max(16, expected));
+        this.index = new RecordIndex(expected);
     }
 
     /** The collection name. */
@@ -30,29 +28,25 @@ public final class CollectionIndex {
         return live;
     }
 
-    /** Applies a put or tombstone; returns the previous slot. Single writer. */
-    Slot apply(UUID id, Slot slot) {
-        Slot prev = slots.put(id, slot);
-        boolean wasLive = prev != null && !prev.tombstone();
-        if (wasLive != !slot.tombstone()) {
-            live = live + (slot.tombstone() ? -1 : 1);
+    /** Applies a put or tombstone; returns the previous value (0 if none). Single writer. */
+    long apply(long msb, long lsb, long value) {
+        long prev = index.put(msb, lsb, value);
+        boolean wasLive = prev != 0 && !RecordIndex.isTombstone(prev);
+        boolean isLive = !RecordIndex.isTombstone(value);
+        if (wasLive != isLive) {
+            live = live + (isLive ? 1 : -1);
         }
         return prev;
     }
 
-    /** Sets the live count (after bulk loading). Single writer. */
+    /** Recounts live records (after bulk loading). Single writer. */
     void recount() {
-        long n = 0;
-        for (Slot s : slots.values()) {
-            if (!s.tombstone()) {
-                n++;
+        long[] n = {0};
+        index.forEach((msb, lsb, v) -> {
+            if (!RecordIndex.isTombstone(v)) {
+                n[0]++;
             }
-        }
-        live = n;
-    }
-
-    /** Adds {@code delta} to the live count. Single writer. */
-    void addLive(long delta) {
-        live = live + delta;
+        });
+        live = n[0];
     }
 }

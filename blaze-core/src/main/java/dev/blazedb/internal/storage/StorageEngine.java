@@ -423,11 +423,12 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     }
 
     /** A committed entry waiting for its transaction's COMMIT during replay. */
-    private record Pending(int kind, int flags, long sequence, String name, UUID id, long position, int length,
+    private record Pending(int kind, int flags, long sequence, String name, long idMsb, long idLsb, long position,
                            byte[] metaValue, long hlc) {
     }
 
     private void replay(FileLogStore store, byte[] logId, long t0) throws IOException {
+        long tReplay = System.nanoTime();
         long size = store.writtenEnd();
         String fileName = store.name();
         Checkpoint.State ck = null;
@@ -460,6 +461,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             start = LogFormat.HEADER_LENGTH;
         }
         lastCheckpointPosition = ck != null ? ck.covered : 0;
+        long tCheckpoint = System.nanoTime();
 
         LogScanner scanner = new LogScanner(store, logId, cipher, size);
         List<Pending> txn = new ArrayList<>();
@@ -479,8 +481,8 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             if (bad == null) {
                 EntryView v = scanner.view;
                 int len = scanner.frameLength;
-                txn.add(new Pending(v.kind, v.flags, v.sequence, v.name(), v.kind == LogFormat.KIND_META ? null : v.id(),
-                        pos, len, v.kind == LogFormat.KIND_META ? v.body() : null, v.hlc));
+                txn.add(new Pending(v.kind, v.flags, v.sequence, v.name(), v.idMsb, v.idLsb,
+                        pos, v.kind == LogFormat.KIND_META ? v.body() : null, v.hlc));
                 if (v.isChange()) {
                     lastSeq = v.sequence;
                 }
@@ -523,7 +525,8 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         commitPoint = new CommitPoint(lastSequence, lastCommitEnd, g);
         report = new RecoveryReport(ck != null, start, replayed, Math.max(0, discarded), damaged,
                 Duration.ofNanos(System.nanoTime() - t0));
-        LOG.debug("opened {}: {}", fileName, report);
+        LOG.debug("opened {}: {} (key derivation and header {} ms, checkpoint {} ms, replay {} ms)", fileName, report,
+                (tReplay - t0) / 1_000_000, (tCheckpoint - tReplay) / 1_000_000, (System.nanoTime() - tCheckpoint) / 1_000_000);
     }
 
     private void applyReplayed(Generation g, List<Pending> txn) {
@@ -533,7 +536,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 continue;
             }
             CollectionIndex ci = g.collections.computeIfAbsent(p.name(), n -> new CollectionIndex(n, 16));
-            ci.slots.put(p.id(), new Slot(p.position(), p.length(), p.kind() == LogFormat.KIND_TOMBSTONE));
+            ci.index.put(p.idMsb(), p.idLsb(), RecordIndex.value(p.position(), p.kind() == LogFormat.KIND_TOMBSTONE));
             lastSequence = p.sequence();
             maxWrittenHlc = Math.max(maxWrittenHlc, p.hlc());
             g.sparse.maybeAdd(p.sequence(), p.position());
@@ -776,16 +779,18 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             ensureWritable();
             g = gen;
             CollectionIndex ci = collectionForWrite(g, collection);
-            Slot prev = ci.slots.get(p.id());
-            if (prev != null && !prev.tombstone()) {
+            long msb = p.id().getMostSignificantBits();
+            long lsb = p.id().getLeastSignificantBits();
+            long prev = ci.index.get(msb, lsb);
+            if (prev != 0 && !RecordIndex.isTombstone(prev)) {
                 throw new DuplicateRecordException(collection, p.id());
             }
             long seq = lastSequence + 1;
             long hlc = clock.now();
             long pos = append(g, LogFormat.KIND_PUT, LogFormat.FLAG_COMMIT | LogFormat.FLAG_CREATE, seq, hlc, nodeUuid, seq,
-                    p.id().getMostSignificantBits(), p.id().getLeastSignificantBits(), ci.nameUtf8, p.body());
+                    msb, lsb, ci.nameUtf8, p.body());
             lastSequence = seq;
-            ci.apply(p.id(), new Slot(pos, lastFrameLength, false));
+            ci.apply(msb, lsb, RecordIndex.value(pos, false));
             g.sparse.maybeAdd(seq, pos);
             end = pos + lastFrameLength;
             feed.publish(new ChangeEvent(seq, collection, p.id(), ChangeType.INSERT, p.record(), nodeId, seq, hlc, false));
@@ -821,8 +826,8 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             g = gen;
             CollectionIndex ci = collectionForWrite(g, collection);
             for (Prepared p : prepared) {
-                Slot prev = ci.slots.get(p.id());
-                if (prev != null && !prev.tombstone()) {
+                long prev = ci.index.get(p.id());
+                if (prev != 0 && !RecordIndex.isTombstone(prev)) {
                     throw new DuplicateRecordException(collection, p.id());
                 }
             }
@@ -844,7 +849,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             for (int i = 0; i < n; i++) {
                 Prepared p = prepared.get(i);
                 long seq = first + i;
-                ci.apply(p.id(), new Slot(positions[i], lengths[i], false));
+                ci.apply(p.id().getMostSignificantBits(), p.id().getLeastSignificantBits(), RecordIndex.value(positions[i], false));
                 g.sparse.maybeAdd(seq, positions[i]);
                 feed.publish(new ChangeEvent(seq, collection, p.id(), ChangeType.INSERT, p.record(), nodeId, seq, hlcs[i], false));
             }
@@ -892,8 +897,8 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             ensureWritable();
             g = gen;
             CollectionIndex ci = g.collections.get(collection);
-            Slot prev = ci == null ? null : ci.slots.get(id);
-            boolean exists = prev != null && !prev.tombstone();
+            long prev = ci == null ? 0 : ci.index.get(id);
+            boolean exists = prev != 0 && !RecordIndex.isTombstone(prev);
             if (!exists && !createIfAbsent) {
                 return ABSENT;
             }
@@ -905,7 +910,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             int flags = LogFormat.FLAG_COMMIT;
             ChangeType type;
             if (exists) {
-                BlazeDataRecord current = readRecord(g, prev, collection, id);
+                BlazeDataRecord current = readRecord(g, RecordIndex.position(prev), collection, id);
                 stored = merge(current, record, id);
                 body = encode(stored);
                 type = ChangeType.UPDATE;
@@ -920,7 +925,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             long pos = append(g, LogFormat.KIND_PUT, flags, seq, hlc, nodeUuid, seq,
                     id.getMostSignificantBits(), id.getLeastSignificantBits(), ci.nameUtf8, body);
             lastSequence = seq;
-            ci.apply(id, new Slot(pos, lastFrameLength, false));
+            ci.apply(id.getMostSignificantBits(), id.getLeastSignificantBits(), RecordIndex.value(pos, false));
             g.sparse.maybeAdd(seq, pos);
             end = pos + lastFrameLength;
             feed.publish(new ChangeEvent(seq, collection, id, type, stored, nodeId, seq, hlc, false));
@@ -944,8 +949,8 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             ensureWritable();
             g = gen;
             CollectionIndex ci = g.collections.get(collection);
-            Slot prev = ci == null ? null : ci.slots.get(id);
-            if (prev == null || prev.tombstone()) {
+            long prev = ci == null ? 0 : ci.index.get(id);
+            if (prev == 0 || RecordIndex.isTombstone(prev)) {
                 return false;
             }
             long seq = lastSequence + 1;
@@ -953,7 +958,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             long pos = append(g, LogFormat.KIND_TOMBSTONE, LogFormat.FLAG_COMMIT, seq, hlc, nodeUuid, seq,
                     id.getMostSignificantBits(), id.getLeastSignificantBits(), ci.nameUtf8, null);
             lastSequence = seq;
-            ci.apply(id, new Slot(pos, lastFrameLength, true));
+            ci.apply(id.getMostSignificantBits(), id.getLeastSignificantBits(), RecordIndex.value(pos, true));
             g.sparse.maybeAdd(seq, pos);
             end = pos + lastFrameLength;
             feed.publish(new ChangeEvent(seq, collection, id, ChangeType.DELETE, null, nodeId, seq, hlc, false));
@@ -1009,12 +1014,12 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             ensureOpen();
             Generation g = gen;
             CollectionIndex ci = g.collections.get(collection);
-            Slot s = ci == null ? null : ci.slots.get(id);
-            if (s == null || s.tombstone()) {
+            long v = ci == null ? 0 : ci.index.get(id);
+            if (v == 0 || RecordIndex.isTombstone(v)) {
                 return Optional.empty();
             }
             try {
-                return Optional.of(readRecord(g, s, collection, id));
+                return Optional.of(readRecord(g, RecordIndex.position(v), collection, id));
             } catch (GenerationGoneException retry) {
                 // compaction replaced the log; read again from the new one
             }
@@ -1030,23 +1035,35 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             if (ci == null) {
                 return List.of();
             }
-            List<Map.Entry<UUID, Slot>> live = new ArrayList<>();
-            for (Map.Entry<UUID, Slot> e : ci.slots.entrySet()) {
-                if (!e.getValue().tombstone()) {
-                    live.add(e);
-                }
-            }
-            live.sort((a, b) -> Long.compare(a.getValue().position(), b.getValue().position()));
-            List<BlazeDataRecord> out = new ArrayList<>(live.size());
+            long[] positions = livePositions(ci, Long.MAX_VALUE, false);
+            List<BlazeDataRecord> out = new ArrayList<>(positions.length);
             try {
-                for (Map.Entry<UUID, Slot> e : live) {
-                    out.add(readRecord(g, e.getValue(), collection, e.getKey()));
+                for (long pos : positions) {
+                    out.add(readRecord(g, pos, collection, null));
                 }
                 return out;
             } catch (GenerationGoneException retry) {
                 // compaction replaced the log; read again from the new one
             }
         }
+    }
+
+    /** Sorted positions of the entries of {@code ci} below {@code limit}; tombstones only if asked. */
+    private static long[] livePositions(CollectionIndex ci, long limit, boolean withTombstones) {
+        long[][] buf = {new long[Math.max(16, ci.index.size())]};
+        int[] n = {0};
+        ci.index.forEach((msb, lsb, v) -> {
+            long pos = RecordIndex.position(v);
+            if (pos < limit && (withTombstones || !RecordIndex.isTombstone(v))) {
+                if (n[0] == buf[0].length) {
+                    buf[0] = Arrays.copyOf(buf[0], n[0] * 2);
+                }
+                buf[0][n[0]++] = pos;
+            }
+        });
+        long[] out = Arrays.copyOf(buf[0], n[0]);
+        Arrays.sort(out);
+        return out;
     }
 
     /** The ids of all live records of {@code collection}. */
@@ -1057,9 +1074,9 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             return List.of();
         }
         List<UUID> out = new ArrayList<>();
-        ci.slots.forEach((id, s) -> {
-            if (!s.tombstone()) {
-                out.add(id);
+        ci.index.forEach((msb, lsb, v) -> {
+            if (!RecordIndex.isTombstone(v)) {
+                out.add(new UUID(msb, lsb));
             }
         });
         return out;
@@ -1068,8 +1085,8 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     /** The log position of the latest entry of a record, -1 when there is none (diagnostics, tests). */
     public long positionOf(String collection, UUID id) {
         CollectionIndex ci = gen.collections.get(collection);
-        Slot s = ci == null ? null : ci.slots.get(id);
-        return s == null ? -1 : s.position();
+        long v = ci == null ? 0 : ci.index.get(id);
+        return v == 0 ? -1 : RecordIndex.position(v);
     }
 
     /** The number of live records of {@code collection}. */
@@ -1134,9 +1151,6 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     private EntryView openFrame(Generation g, long pos, int len, Reader r) {
         byte[] frame = r.frame(len);
         readBytes(g, pos, frame, len);
-        if (Bytes.getInt(frame, 0) != len) {
-            throw corrupt(g, pos, "log entry length does not match the index");
-        }
         byte[] plain = r.plain(len);
         int plainLen;
         try {
@@ -1158,18 +1172,42 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         return new CorruptDatabaseException(g.store.name(), pos, what);
     }
 
-    private BlazeDataRecord readRecord(Generation g, Slot s, String collection, UUID id) {
+    /** Reads the record whose latest entry is at {@code pos}; {@code id} null skips the id check. */
+    private BlazeDataRecord readRecord(Generation g, long pos, String collection, UUID id) {
         Reader r = readers.get();
-        EntryView v = openFrame(g, s.position(), s.length(), r);
-        if (v.kind != LogFormat.KIND_PUT || v.idMsb != id.getMostSignificantBits() || v.idLsb != id.getLeastSignificantBits()
-                || !v.name().equals(collection)) {
-            throw corrupt(g, s.position(), "log entry does not belong to " + collection + "/" + id);
+        EntryView v = openFrameAt(g, pos, r);
+        if (v.kind != LogFormat.KIND_PUT || !v.name().equals(collection)
+                || id != null && (v.idMsb != id.getMostSignificantBits() || v.idLsb != id.getLeastSignificantBits())) {
+            throw corrupt(g, pos, "log entry does not belong to " + collection + "/" + id);
         }
         try {
             return BlazeBinary.decode(v.buf, v.bodyOffset, v.bodyLength);
         } catch (BlazeBinaryException e) {
-            throw new CorruptDatabaseException(g.store.name(), s.position(), "undecodable record in log entry", e);
+            throw new CorruptDatabaseException(g.store.name(), pos, "undecodable record in log entry", e);
         }
+    }
+
+    /** The end of the committed log of generation {@code g}. */
+    private long end(Generation g) {
+        CommitPoint cp = commitPoint;
+        return cp.gen() == g ? cp.position() : g.writtenPosition;
+    }
+
+    /** Reads the frame at {@code pos}, learning its length from the frame itself. */
+    private EntryView openFrameAt(Generation g, long pos, Reader r) {
+        long end = end(g);
+        if (pos < LogFormat.HEADER_LENGTH || pos + LogFormat.FRAME_OVERHEAD > end) {
+            throw corrupt(g, pos, "index points outside the log");
+        }
+        readBytes(g, pos, r.lengthBuf, 4);
+        int len = Bytes.getInt(r.lengthBuf, 0);
+        if (len < LogFormat.FRAME_OVERHEAD || len > LogFormat.MAX_FRAME_LENGTH || pos + len > end) {
+            if (g != gen) {
+                throw new GenerationGoneException();
+            }
+            throw corrupt(g, pos, "damaged log entry (bad length " + len + ")");
+        }
+        return openFrame(g, pos, len, r);
     }
 
     private ChangeEvent toEvent(EntryView v, Generation g, long pos) {
@@ -1212,12 +1250,8 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             long lastSeq = from - 1;
             try {
                 while (pos < end && events.size() < max) {
-                    readBytes(g, pos, r.lengthBuf, 4);
-                    int len = Bytes.getInt(r.lengthBuf, 0);
-                    if (len < LogFormat.FRAME_OVERHEAD || len > LogFormat.MAX_FRAME_LENGTH || pos + len > end) {
-                        throw corrupt(g, pos, "damaged log entry (bad length " + len + ")");
-                    }
-                    EntryView v = openFrame(g, pos, len, r);
+                    EntryView v = openFrameAt(g, pos, r);
+                    int len = FrameCipher.frameLength(v.length);
                     if (v.isChange() && v.sequence >= from) {
                         if (v.sequence > upto) {
                             break;
@@ -1414,23 +1448,23 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         List<CollectionIndex> cols = new ArrayList<>(g.collections.values());
         out.writeInt(cols.size());
         final int run = 4096;
-        UUID[] ids = new UUID[run];
-        Slot[] slots = new Slot[run];
+        long[] entries = new long[run * 3];
         for (CollectionIndex ci : cols) {
             out.writeName(ci.nameUtf8);
-            out.writeInt(ci.slots.size());
+            out.writeInt(ci.index.size());
             int[] n = {0};
             IOException[] failed = {null};
-            // forEach walks the table without allocating an entry object per record.
-            ci.slots.forEach((id, s) -> {
-                if (s.position() >= covered || failed[0] != null) {
+            ci.index.forEach((msb, lsb, v) -> {
+                if (RecordIndex.position(v) >= covered || failed[0] != null) {
                     return;
                 }
-                ids[n[0]] = id;
-                slots[n[0]] = s;
+                int k = n[0] * 3;
+                entries[k] = msb;
+                entries[k + 1] = lsb;
+                entries[k + 2] = v;
                 if (++n[0] == run) {
                     try {
-                        writeRun(out, ids, slots, run);
+                        writeRun(out, entries, run);
                     } catch (IOException e) {
                         failed[0] = e;
                     }
@@ -1441,16 +1475,16 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 throw failed[0];
             }
             if (n[0] > 0) {
-                writeRun(out, ids, slots, n[0]);
+                writeRun(out, entries, n[0]);
             }
             out.writeInt(0);
         }
     }
 
-    private static void writeRun(Checkpoint.Sink out, UUID[] ids, Slot[] slots, int n) throws IOException {
+    private static void writeRun(Checkpoint.Sink out, long[] entries, int n) throws IOException {
         out.writeInt(n);
         for (int i = 0; i < n; i++) {
-            out.writeSlot(ids[i], slots[i]);
+            out.writeSlot(entries[i * 3], entries[i * 3 + 1], entries[i * 3 + 2]);
         }
     }
 
@@ -1558,18 +1592,13 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                     metaSlots.add(new long[] {mv.position()});
                 }
             }
-            int total = 0;
-            for (CollectionIndex ci : old.collections.values()) {
-                total += ci.slots.size();
-            }
-            long[] order = new long[total];
+            long[] order = new long[0];
             int n = 0;
             for (CollectionIndex ci : old.collections.values()) {
-                for (Slot s : ci.slots.values()) {
-                    if (s.position() < snapshotEnd && n < order.length) {
-                        order[n++] = s.position();
-                    }
-                }
+                long[] p = livePositions(ci, snapshotEnd, true);
+                order = Arrays.copyOf(order, n + p.length);
+                System.arraycopy(p, 0, order, n, p.length);
+                n += p.length;
             }
             Arrays.sort(order, 0, n);
             for (long[] m : metaSlots) {
@@ -1586,13 +1615,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 CommitPoint now = commitPoint;
                 long pos = snapshotEnd;
                 while (pos < now.position()) {
-                    readBytes(old, pos, r.lengthBuf, 4);
-                    int len = Bytes.getInt(r.lengthBuf, 0);
-                    if (len < LogFormat.FRAME_OVERHEAD || len > LogFormat.MAX_FRAME_LENGTH) {
-                        throw corrupt(old, pos, "damaged log entry (bad length " + len + ")");
-                    }
-                    copyFrame(old, pos, len, r, w, cols, metas, sparse, false);
-                    pos += len;
+                    pos += copyFrame(old, pos, -1, r, w, cols, metas, sparse, false);
                 }
                 Checkpoint.MetaValue hlcMeta = metas.get(META_HLC);
                 long hlc = clock.current();
@@ -1657,18 +1680,10 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
      * and applies it to the new index. Phase-1 copies become their own transactions; tail copies
      * keep their flags, so transaction boundaries survive.
      */
-    private void copyFrame(Generation old, long pos, int knownLength, Reader r, LogWriter w,
+    private int copyFrame(Generation old, long pos, int knownLength, Reader r, LogWriter w,
                            ConcurrentHashMap<String, CollectionIndex> cols, ConcurrentHashMap<String, Checkpoint.MetaValue> metas,
                            SparseSequenceIndex sparse, boolean makeCommit) throws IOException {
-        int len = knownLength;
-        if (len < 0) {
-            readBytes(old, pos, r.lengthBuf, 4);
-            len = Bytes.getInt(r.lengthBuf, 0);
-            if (len < LogFormat.FRAME_OVERHEAD || len > LogFormat.MAX_FRAME_LENGTH) {
-                throw corrupt(old, pos, "damaged log entry (bad length " + len + ")");
-            }
-        }
-        EntryView v = openFrame(old, pos, len, r);
+        EntryView v = knownLength < 0 ? openFrameAt(old, pos, r) : openFrame(old, pos, knownLength, r);
         if (makeCommit) {
             v.buf[2] = (byte) (v.buf[2] | LogFormat.FLAG_COMMIT);
         }
@@ -1676,12 +1691,13 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         int frameLength = FrameCipher.frameLength(v.length);
         if (v.kind == LogFormat.KIND_META) {
             metas.put(v.name(), new Checkpoint.MetaValue(v.body(), np));
-            return;
+            return frameLength;
         }
         String coll = v.name();
         CollectionIndex ci = cols.computeIfAbsent(coll, c -> new CollectionIndex(c, 16));
-        ci.slots.put(v.id(), new Slot(np, frameLength, v.kind == LogFormat.KIND_TOMBSTONE));
+        ci.index.put(v.idMsb, v.idLsb, RecordIndex.value(np, v.kind == LogFormat.KIND_TOMBSTONE));
         sparse.maybeAdd(v.sequence, np);
+        return frameLength;
     }
 
     // ---------------------------------------------------------------------------------------

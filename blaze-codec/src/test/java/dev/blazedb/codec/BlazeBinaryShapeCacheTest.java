@@ -1,0 +1,115 @@
+package dev.blazedb.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.blazedb.data.BlazeDataRecord;
+import dev.blazedb.data.BlazeValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The decoder's cache of record shapes: records whose keys match a cached shape byte for byte
+ * share its keys; anything else (other keys, the same keys in another wire form, a key that
+ * matches only in part) decodes as without the cache.
+ */
+class BlazeBinaryShapeCacheTest {
+
+    private static BlazeDataRecord record(String... keysAndValues) {
+        BlazeDataRecord.Builder builder = BlazeDataRecord.builder();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            builder.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return builder.build();
+    }
+
+    @Test
+    void recordsOfTheSameShapeDecodeToTheirOwnValues() {
+        for (int i = 0; i < 50; i++) {
+            BlazeDataRecord record = record("id", "r" + i, "score", "s" + i, "title", "t" + i);
+            assertThat(BlazeBinary.decode(BlazeBinary.encode(record))).isEqualTo(record);
+        }
+    }
+
+    @Test
+    void shapesThatShareTheirFieldCountAndFirstKeyDoNotMix() {
+        // Same field count and first key (so the same cache slot), different later keys.
+        List<BlazeDataRecord> records = List.of(
+                record("id", "1", "name", "n", "title", "t"),
+                record("id", "2", "name", "n", "zzz", "z"),
+                record("id", "3", "namf", "n", "title", "t"),
+                record("id", "4", "nam", "n", "title", "t"),
+                record("id", "5", "name", "n", "titles", "t"),
+                record("id", "6", "status", "n", "title", "t"));
+        for (int round = 0; round < 5; round++) {
+            for (BlazeDataRecord record : records) {
+                byte[] bytes = BlazeBinary.encode(record);
+                assertThat(BlazeBinary.decode(bytes)).isEqualTo(record);
+                assertThat(BlazeBinary.decode(BlazeBinary.encode(record, true))).isEqualTo(record);
+            }
+        }
+    }
+
+    @Test
+    void aTableKeyInTheLongFormStillDecodesAfterItsShapeIsCached() {
+        BlazeDataRecord record = record("id", "x", "title", "y");
+        assertThat(BlazeBinary.decode(BlazeBinary.encode(record))).isEqualTo(record);
+        // "id" (0x01) written as FF 00 02 'i' 'd', then "title" as its id 0x06.
+        byte[] longForm = Hex.bytes("42 4C 41 5A 45 01 00 02  FF 00 02 69 64 21 78  06 21 79");
+        assertThat(BlazeBinary.decode(longForm)).isEqualTo(record);
+        assertThat(BlazeBinary.decode(BlazeBinary.encode(record))).isEqualTo(record);
+    }
+
+    @Test
+    void malformedRecordsOfACachedShapeAreStillRefused() {
+        BlazeDataRecord record = record("id", "x", "score", "y");
+        byte[] bytes = BlazeBinary.encode(record);
+        assertThat(BlazeBinary.decode(bytes)).isEqualTo(record);
+        // The same keys, then a byte too many.
+        byte[] longer = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+        assertThatThrownBy(() -> BlazeBinary.decode(longer)).isInstanceOf(BlazeBinaryException.class)
+                .hasMessageContaining("1 bytes follow the record");
+        // Cut inside the second key.
+        byte[] cut = java.util.Arrays.copyOf(bytes, 13);
+        assertThatThrownBy(() -> BlazeBinary.decode(cut)).isInstanceOf(BlazeBinaryException.class);
+        // The second key's first byte changed: a different (long) key, still decoded right.
+        byte[] other = bytes.clone();
+        int at = indexOf(other, (byte) 's');
+        other[at] = 't';
+        assertThat(BlazeBinary.decode(other)).isEqualTo(record("id", "x", "tcore", "y"));
+        // A duplicate key where the shape has another one.
+        byte[] dup = Hex.bytes("42 4C 41 5A 45 01 00 02  01 21 78  01 21 79");
+        assertThatThrownBy(() -> BlazeBinary.decode(dup)).isInstanceOf(BlazeBinaryException.class)
+                .hasMessageContaining("duplicate field key \"id\"");
+    }
+
+    @Test
+    void randomShapesRoundTripWhateverTheCacheHolds() {
+        Random random = new Random(11);
+        String[] names = {"id", "title", "count", "score", "a", "b", "isActive", "zz", "\u00E9t\u00E9", "\uD83D\uDE00"};
+        List<BlazeDataRecord> records = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            BlazeDataRecord.Builder builder = BlazeDataRecord.builder();
+            int fields = 1 + random.nextInt(5);
+            for (int j = 0; j < fields; j++) {
+                builder.put(names[random.nextInt(names.length)], BlazeValue.integer(random.nextInt(1000)));
+            }
+            records.add(builder.build());
+        }
+        for (int i = 0; i < 2000; i++) {
+            BlazeDataRecord record = records.get(random.nextInt(records.size()));
+            assertThat(BlazeBinary.decode(BlazeBinary.encode(record))).isEqualTo(record);
+        }
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        throw new AssertionError();
+    }
+}
