@@ -311,6 +311,30 @@ class PersistenceTest {
     }
 
     @Test
+    void theNilUuidIsAnOrdinaryIdAcrossCheckpointsAndReopen() {
+        Path file = dir.resolve("nil.blazedb");
+        UUID nil = new UUID(0, 0);
+        try (BlazeDBClient db = open(file)) {
+            assertThat(db.insert(record("nil", 1).with("id", dev.blazedb.data.BlazeValue.string(nil.toString())))).isEqualTo(nil);
+            db.update(nil, record("nil2", 2));
+            db.insert(record("other", 3));
+        }
+        try (BlazeDBClient db = open(file)) {
+            assertThat(db.recoveryReport().checkpointUsed()).isTrue();
+            assertThat(db.fetch(nil).orElseThrow().string("title")).contains("nil2");
+            assertThat(db.count()).isEqualTo(2);
+            assertThat(db.delete(nil)).isTrue();
+            assertThat(db.collection("default").ids()).doesNotContain(nil);
+        }
+        try (BlazeDBClient db = open(file, options().checkpointOnClose(false).build())) {
+            assertThat(db.fetch(nil)).isEmpty();
+            assertThat(db.count()).isEqualTo(1);
+            db.compact();
+            assertThat(db.fetch(nil)).isEmpty();
+        }
+    }
+
+    @Test
     void everyDurabilityModeKeepsWhatWasSyncedOrClosed() {
         for (Durability d : List.of(Durability.SYNC, Durability.group(), Durability.group(java.time.Duration.ofMillis(1)),
                 Durability.OS)) {

@@ -696,13 +696,26 @@ public final class BlazeBinary {
                     pos = end + 4;
                 }
             } else {
-                // UTF-8 has at least as many bytes as UTF-16 has chars: the long form.
-                ensure(5L + chars);
-                int start = pos + 5;
-                int end = utf8(s, start, "string");
-                buf[pos] = TAG_STRING;
-                INT.set(buf, pos + 1, end - start);
-                pos = end;
+                // UTF-8 has at least as many bytes as UTF-16 has chars: the long form. The JDK's
+                // encoder checks and copies a Latin-1 string with vector instructions, but writes
+                // '?' for an unpaired surrogate, which must be refused: a '?' anywhere in its
+                // output sends the string to our own encoder.
+                byte[] encoded = s.getBytes(StandardCharsets.UTF_8);
+                int length = encoded.length;
+                if (!hasQuestionMark(encoded)) {
+                    ensure(5L + length);
+                    buf[pos] = TAG_STRING;
+                    INT.set(buf, pos + 1, length);
+                    System.arraycopy(encoded, 0, buf, pos + 5, length);
+                    pos += 5 + length;
+                } else {
+                    ensure(5L + chars);
+                    int start = pos + 5;
+                    int end = utf8Slow(s, start, "string");
+                    buf[pos] = TAG_STRING;
+                    INT.set(buf, pos + 1, end - start);
+                    pos = end;
+                }
             }
         }
 
@@ -760,6 +773,23 @@ public final class BlazeBinary {
             }
             return p;
         }
+    }
+
+    /** Whether {@code bytes} holds a '?' (0x3F): eight bytes at a time, with the zero-byte test of {@code x ^ 0x3F3F...}. */
+    static boolean hasQuestionMark(byte[] bytes) {
+        int n = bytes.length;
+        int i = 0;
+        long found = 0;
+        for (; i + 8 <= n; i += 8) {
+            long x = (long) LONG.get(bytes, i) ^ 0x3F3F_3F3F_3F3F_3F3FL;
+            found |= (x - 0x0101_0101_0101_0101L) & ~x;
+        }
+        for (; i < n; i++) {
+            if (bytes[i] == '?') {
+                return true;
+            }
+        }
+        return (found & 0x8080_8080_8080_8080L) != 0;
     }
 
     /** Whether the first {@code chars} chars of {@code s} are all ASCII: one OR over them, no early exit. */

@@ -1608,6 +1608,10 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 copyFrame(old, order[i], -1, r, w, cols, metas, sparse, true);
             }
 
+            // Make the bulk durable before pausing writers; under the lock only the tail is fsynced.
+            w.flush();
+            target.force();
+
             // Phase 2, writers paused: the tail committed meanwhile, then the swap.
             writeLock.lock();
             try {
