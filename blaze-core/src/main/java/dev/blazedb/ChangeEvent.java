@@ -1,6 +1,8 @@
 package dev.blazedb;
 
 import dev.blazedb.data.BlazeDataRecord;
+import dev.blazedb.internal.InternalAccess;
+import dev.blazedb.internal.sync.SyncMeta;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,6 +15,23 @@ import java.util.UUID;
  */
 public final class ChangeEvent {
 
+    static {
+        InternalAccess.register(new InternalAccess.EventAccess() {
+            @Override
+            public ChangeEvent create(long sequence, String collection, UUID recordId, ChangeType type,
+                                      BlazeDataRecord record, NodeId origin, long originSequence, long timestamp,
+                                      boolean remote, SyncMeta meta) {
+                return new ChangeEvent(sequence, collection, recordId, type, record, origin, originSequence, timestamp,
+                        remote, meta);
+            }
+
+            @Override
+            public SyncMeta meta(ChangeEvent event) {
+                return event.meta;
+            }
+        });
+    }
+
     private final long sequence;
     private final String collection;
     private final UUID recordId;
@@ -22,6 +41,8 @@ public final class ChangeEvent {
     private final long originSequence;
     private final long timestamp;
     private final boolean remote;
+    /** What sync needs beyond the public fields; null when nothing (see {@link SyncMeta}). */
+    private final SyncMeta meta;
 
     /**
      * Creates an event.
@@ -38,6 +59,12 @@ public final class ChangeEvent {
      */
     public ChangeEvent(long sequence, String collection, UUID recordId, ChangeType type, BlazeDataRecord record,
                        NodeId origin, long originSequence, long timestamp, boolean remote) {
+        this(sequence, collection, recordId, type, record, origin, originSequence, timestamp, remote, null);
+    }
+
+    private ChangeEvent(long sequence, String collection, UUID recordId, ChangeType type, BlazeDataRecord record,
+                        NodeId origin, long originSequence, long timestamp, boolean remote, SyncMeta meta) {
+        this.meta = meta;
         this.sequence = sequence;
         this.collection = Objects.requireNonNull(collection, "collection");
         this.recordId = Objects.requireNonNull(recordId, "recordId");

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -226,6 +228,46 @@ class BlazeDBClientTest {
         }
         assertThat(db.lastSequence()).isEqualTo(100);
         assertThat(db.insertMany(List.of())).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void concurrentReadersNeverSeePartOfAnInsertMany(String kind) throws Exception {
+        BlazeDBClient db = db(kind);
+        int batchSize = 500;
+        int batches = 40;
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<Long> partialCounts = new CopyOnWriteArrayList<>();
+        List<UUID> firstIds = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            while (writing.get()) {
+                long count = db.count();
+                if (count % batchSize != 0) {
+                    partialCounts.add(count);
+                }
+                // the first and last record of a batch are visible together or not at all
+                List<UUID> ids = List.copyOf(firstIds);
+                if (!ids.isEmpty() && db.fetch(ids.get(ids.size() - 1)).isEmpty()) {
+                    partialCounts.add(-1L);
+                }
+            }
+        }, "reader");
+        reader.start();
+        try {
+            for (int b = 0; b < batches; b++) {
+                List<BlazeDataRecord> batch = new ArrayList<>();
+                for (int i = 0; i < batchSize; i++) {
+                    batch.add(record("b" + b, i));
+                }
+                List<UUID> ids = db.insertMany(batch);
+                firstIds.add(ids.get(ids.size() - 1));
+            }
+        } finally {
+            writing.set(false);
+            reader.join();
+        }
+        assertThat(partialCounts).as("counts that saw part of a batch").isEmpty();
+        assertThat(db.count()).isEqualTo((long) batchSize * batches);
     }
 
     @ParameterizedTest

@@ -242,33 +242,25 @@ public final class BlazeBinary {
     /**
      * Encodes a record as version 2 with a CRC32 trailer when {@code withCrc}, else as version 1.
      *
-     * <p>One pass over the record into an array sized from an estimate (doubled when needed),
-     * then trimmed to the exact length: cheaper than measuring the record first.
+     * <p>One pass over the record into a per-thread scratch array (a record that outgrows it gets
+     * a larger one of its own), then one copy of the exact length out: cheaper than measuring
+     * the record first, and than allocating an estimated array and trimming it.
      *
      * @throws IllegalArgumentException if the record exceeds a limit of the format
      */
     public static byte[] encode(BlazeDataRecord record, boolean withCrc) {
-        if (ENC_MODE == 1) {
-            byte[] scratch = SCRATCH.get();
-            Writer writer = new Writer(scratch, 0, true);
-            writer.record(record, withCrc);
-            return Arrays.copyOf(writer.buf, writer.pos);
-        }
-        if (ENC_MODE == 2) {
-            int size = encodedSize(record, withCrc);
-            Writer writer = new Writer(new byte[size], 0, false);
-            writer.record(record, withCrc);
-            return writer.buf;
-        }
-        int fields = record.size();
-        Writer writer = new Writer(new byte[fields > 2048 ? 65_536 : 32 + 24 * fields], 0, true);
+        Writer writer = new Writer(SCRATCH.get(), 0, true);
         writer.record(record, withCrc);
-        byte[] out = writer.buf;
-        return writer.pos == out.length ? out : Arrays.copyOf(out, writer.pos);
+        return Arrays.copyOf(writer.buf, writer.pos);
     }
 
-    private static final int ENC_MODE = Integer.getInteger("blaze.enc", 0);
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[4096]);
+    /**
+     * Each thread's array for {@link #encode(BlazeDataRecord, boolean)} to write into before it
+     * copies the record out: cheaper than allocating a zeroed array to trim or measuring the
+     * record first. A record that outgrows it is written into a larger array of its own.
+     */
+    private static final int SCRATCH_LENGTH = 4096;
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_LENGTH]);
 
     /**
      * The exact number of bytes {@link #encode(BlazeDataRecord, boolean)} produces for this record.
@@ -490,7 +482,20 @@ public final class BlazeBinary {
             b[start + OFFSET_VERSION] = (byte) (withCrc ? VERSION_CRC32 : VERSION_PLAIN);
             SHORT.set(b, start + OFFSET_FIELD_COUNT, (short) count);
             pos = start + HEADER_LENGTH;
-            for (int i = 0; i < count; i++) {
+            fields(record, 0);
+            if (withCrc) {
+                ensure(CRC_LENGTH);
+                CRC32 crc = new CRC32();
+                crc.update(buf, start, pos - start);
+                INT.set(buf, pos, (int) crc.getValue());
+                pos += CRC_LENGTH;
+            }
+        }
+
+        /** Writes the record's fields from the one at {@code from}. */
+        void fields(BlazeDataRecord record, int from) {
+            int count = record.size();
+            for (int i = from; i < count; i++) {
                 String key = record.keyAt(i);
                 try {
                     int id = tableId(key);
@@ -504,13 +509,6 @@ public final class BlazeBinary {
                 } catch (Refusal e) {
                     throw refuse(key, e.getMessage());
                 }
-            }
-            if (withCrc) {
-                ensure(CRC_LENGTH);
-                CRC32 crc = new CRC32();
-                crc.update(buf, start, pos - start);
-                INT.set(buf, pos, (int) crc.getValue());
-                pos += CRC_LENGTH;
             }
         }
 
@@ -1189,7 +1187,7 @@ public final class BlazeBinary {
                     } else {
                         byte[] wire = shape.wires[i];
                         int n = wire.length;
-                        if (n > end - pos || !Arrays.equals(b, pos, pos + n, wire, 0, n)) {
+                        if (n > end - pos || !sameBytes(b, pos, wire, n)) {
                             break;
                         }
                         pos += n;
@@ -1219,6 +1217,22 @@ public final class BlazeBinary {
                 SHAPES[slot] = Shape.of(record);
             }
             return record;
+        }
+
+        /** Whether the {@code n} bytes at {@code at} are those of {@code wire}: eight at a time. */
+        private static boolean sameBytes(byte[] b, int at, byte[] wire, int n) {
+            int i = 0;
+            for (; i + 8 <= n; i += 8) {
+                if ((long) LONG.get(b, at + i) != (long) LONG.get(wire, i)) {
+                    return false;
+                }
+            }
+            for (; i < n; i++) {
+                if (b[at + i] != wire[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Throws the right error for a header that is short or does not start with the magic. */
@@ -1278,19 +1292,54 @@ public final class BlazeBinary {
             return utf8(length, lengthAt, "key");
         }
 
+        /**
+         * Reads a value. The common kinds are read here, in few enough bytecodes for the JIT to
+         * inline this into its callers; {@link #otherValue} reads the rest.
+         */
         private BlazeValue value(int depth) {
-            if (pos >= end) {
-                throw fail("truncated: the input ends where a value should begin", pos);
+            int p = pos;
+            if (p >= end) {
+                throw fail("truncated: the input ends where a value should begin", p);
             }
-            int tagAt = pos;
-            int tag = b[pos++] & 0xFF;
+            int tag = b[p] & 0xFF;
+            int remain = end - p - 1;
             if ((tag & 0xF0) == TAG_INLINE_STRING && tag != TAG_INLINE_STRING) {
                 int length = tag & 0x0F;
-                if (length > end - pos) {
-                    throw fail("truncated: an inline string of " + length + " bytes, " + (end - pos) + " remain", tagAt);
+                if (length > remain) {
+                    throw fail("truncated: an inline string of " + length + " bytes, " + remain + " remain", p);
                 }
-                return new BlazeValue.StringValue(utf8(length, tagAt, "string"));
+                pos = p + 1;
+                return new BlazeValue.StringValue(utf8(length, p, "string"));
             }
+            if (tag == TAG_SMALL_INT && remain >= 1) {
+                pos = p + 2;
+                return SMALL_INTS[b[p + 1] & 0xFF];
+            }
+            if (remain >= 8) {
+                if (tag == TAG_DOUBLE) {
+                    pos = p + 9;
+                    return new BlazeValue.DoubleValue(Double.longBitsToDouble((long) LONG.get(b, p + 1)));
+                }
+                if (tag == TAG_INT) {
+                    long n = (long) LONG.get(b, p + 1);
+                    pos = p + 9;
+                    return (n & ~0xFFL) == 0 ? SMALL_INTS[(int) n] : new BlazeValue.IntValue(n);
+                }
+                if (tag == TAG_UUID && remain >= 16) {
+                    pos = p + 17;
+                    return new BlazeValue.UuidValue(new UUID((long) LONG.get(b, p + 1), (long) LONG.get(b, p + 9)));
+                }
+            }
+            if (tag == TAG_BOOL && remain >= 1) {
+                pos = p + 2;
+                return b[p + 1] != 0 ? TRUE : FALSE;
+            }
+            pos = p + 1;
+            return otherValue(tag, p, depth);
+        }
+
+        /** Reads the value after {@code tag} at {@code tagAt}: any kind, and any truncation error. */
+        private BlazeValue otherValue(int tag, int tagAt, int depth) {
             switch (tag) {
                 case TAG_EMPTY_STRING:
                     return EMPTY_STRING;

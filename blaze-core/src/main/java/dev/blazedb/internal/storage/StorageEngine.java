@@ -47,6 +47,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.Supplier;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -79,6 +81,9 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int CHUNK_SIZE = 256 << 10;
     private static final String META_HLC = "blaze.hlc";
+    private static final String META_SEQUENCE = "blaze.seq.reserved";
+    /** Sequences reserved per durable reservation entry; refilled when half is used. */
+    static final long SEQUENCE_BLOCK = 1 << 16;
     /** The default collection. */
     public static final String DEFAULT_COLLECTION = "default";
 
@@ -178,6 +183,22 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     private volatile long lastCheckpointPosition;
     private long lastSequence;
     private long maxWrittenHlc;
+    /**
+     * Sequence reservation (file databases only). A sequence is handed out only once a durable
+     * {@value #META_SEQUENCE} entry at or above it is in the log, and reopening continues above
+     * the highest reservation found. So a sequence that a subscriber or a peer has seen is never
+     * issued again for another change, even when a crash loses the change itself (GROUP and OS
+     * durability publish changes before they are on disk). Under the write lock.
+     */
+    private long durableReservation;
+    private long appendedReservation;
+    private long appendedReservationEnd;
+    /**
+     * Makes the index changes of a multi-record transaction visible to readers all at once:
+     * the writer holds it (exclusively) only while it applies a batch to the in-memory index;
+     * readers validate an optimistic stamp and retry, never park.
+     */
+    private final StampedLock visibility = new StampedLock();
     private int lastFrameLength;
     private RecoveryReport report;
 
@@ -521,6 +542,13 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             clock.observe(Bytes.getLong(hlcMeta.value(), 0));
         }
         clock.observe(maxWrittenHlc);
+        Checkpoint.MetaValue seqMeta = g.meta.get(META_SEQUENCE);
+        if (seqMeta != null && seqMeta.value().length == 8) {
+            // Sequences up to the reservation may have been seen before a crash lost them.
+            lastSequence = Math.max(lastSequence, Bytes.getLong(seqMeta.value(), 0));
+        }
+        durableReservation = lastSequence;
+        appendedReservation = lastSequence;
         gen = g;
         commitPoint = new CommitPoint(lastSequence, lastCommitEnd, g);
         report = new RecoveryReport(ck != null, start, replayed, Math.max(0, discarded), damaged,
@@ -785,6 +813,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             if (prev != 0 && !RecordIndex.isTombstone(prev)) {
                 throw new DuplicateRecordException(collection, p.id());
             }
+            reserveSequences(g, lastSequence + 1);
             long seq = lastSequence + 1;
             long hlc = clock.now();
             long pos = append(g, LogFormat.KIND_PUT, LogFormat.FLAG_COMMIT | LogFormat.FLAG_CREATE, seq, hlc, nodeUuid, seq,
@@ -832,6 +861,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 }
             }
             int n = prepared.size();
+            reserveSequences(g, lastSequence + n);
             long first = lastSequence + 1;
             long[] positions = new long[n];
             int[] lengths = new int[n];
@@ -846,12 +876,17 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 lengths[i] = lastFrameLength;
             }
             lastSequence = first + n - 1;
-            for (int i = 0; i < n; i++) {
-                Prepared p = prepared.get(i);
-                long seq = first + i;
-                ci.apply(p.id().getMostSignificantBits(), p.id().getLeastSignificantBits(), RecordIndex.value(positions[i], false));
-                g.sparse.maybeAdd(seq, positions[i]);
-                feed.publish(new ChangeEvent(seq, collection, p.id(), ChangeType.INSERT, p.record(), nodeId, seq, hlcs[i], false));
+            long stamp = visibility.writeLock();
+            try {
+                for (int i = 0; i < n; i++) {
+                    Prepared p = prepared.get(i);
+                    long seq = first + i;
+                    ci.apply(p.id().getMostSignificantBits(), p.id().getLeastSignificantBits(), RecordIndex.value(positions[i], false));
+                    g.sparse.maybeAdd(seq, positions[i]);
+                    feed.publish(new ChangeEvent(seq, collection, p.id(), ChangeType.INSERT, p.record(), nodeId, seq, hlcs[i], false));
+                }
+            } finally {
+                visibility.unlockWrite(stamp);
             }
             end = positions[n - 1] + lengths[n - 1];
             commitPoint = new CommitPoint(lastSequence, end, g);
@@ -920,6 +955,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 flags |= LogFormat.FLAG_CREATE;
                 type = ChangeType.INSERT;
             }
+            reserveSequences(g, lastSequence + 1);
             long seq = lastSequence + 1;
             long hlc = clock.now();
             long pos = append(g, LogFormat.KIND_PUT, flags, seq, hlc, nodeUuid, seq,
@@ -953,6 +989,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             if (prev == 0 || RecordIndex.isTombstone(prev)) {
                 return false;
             }
+            reserveSequences(g, lastSequence + 1);
             long seq = lastSequence + 1;
             long hlc = clock.now();
             long pos = append(g, LogFormat.KIND_TOMBSTONE, LogFormat.FLAG_COMMIT, seq, hlc, nodeUuid, seq,
@@ -997,6 +1034,59 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         return pos + lastFrameLength;
     }
 
+    /**
+     * Makes sure sequences up to {@code upTo} are covered by a durable reservation before they are
+     * handed out; under the write lock. Appends the next block when half of the current one is
+     * used, so that the flusher has made it durable long before it is needed; waits for the disk
+     * only when it has not (the first write after open, or a flusher far behind).
+     */
+    private void reserveSequences(Generation g, long upTo) {
+        if (file == null) {
+            return; // nothing survives a restart, so nothing can be reissued
+        }
+        if (appendedReservation < upTo + SEQUENCE_BLOCK / 2) {
+            appendedReservation = Math.max(appendedReservation, upTo) + SEQUENCE_BLOCK;
+            byte[] v = new byte[8];
+            Bytes.putLong(v, 0, appendedReservation);
+            appendedReservationEnd = appendMeta(g, Bytes.utf8(META_SEQUENCE), META_SEQUENCE, v);
+            commitPoint = new CommitPoint(lastSequence, appendedReservationEnd, g);
+        }
+        if (upTo <= durableReservation) {
+            return;
+        }
+        boolean fsync = durability.mode() != Durability.Mode.OS;
+        if ((fsync ? g.syncedPosition : g.writtenPosition) < appendedReservationEnd) {
+            flushTo(g, appendedReservationEnd, fsync);
+        }
+        durableReservation = appendedReservation;
+    }
+
+    /** Shrinks the reservation to what was handed out, so a clean reopen leaves no gap. Under the write lock. */
+    private void releaseUnusedSequences(Generation g) {
+        if (file != null && appendedReservation > lastSequence) {
+            byte[] v = new byte[8];
+            Bytes.putLong(v, 0, lastSequence);
+            long end = appendMeta(g, Bytes.utf8(META_SEQUENCE), META_SEQUENCE, v);
+            appendedReservation = lastSequence;
+            durableReservation = Math.min(durableReservation, lastSequence);
+            commitPoint = new CommitPoint(lastSequence, end, g);
+        }
+    }
+
+    /** Runs {@code read} against a state in which no multi-record transaction is half applied. */
+    private <T> T consistentRead(Supplier<T> read) {
+        for (;;) {
+            long stamp = visibility.tryOptimisticRead();
+            if (stamp != 0) {
+                T result = read.get();
+                if (visibility.validate(stamp)) {
+                    return result;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     /** A named metadata value. */
     public Optional<byte[]> meta(String key) {
         ensureOpen();
@@ -1010,6 +1100,10 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     /** The record {@code id} of {@code collection}. */
     public Optional<BlazeDataRecord> fetch(String collection, UUID id) {
         java.util.Objects.requireNonNull(id, "id");
+        return consistentRead(() -> fetchLatest(collection, id));
+    }
+
+    private Optional<BlazeDataRecord> fetchLatest(String collection, UUID id) {
         for (;;) {
             ensureOpen();
             Generation g = gen;
@@ -1035,7 +1129,9 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             if (ci == null) {
                 return List.of();
             }
-            long[] positions = livePositions(ci, Long.MAX_VALUE, false);
+            // Positions are a snapshot; the entries behind them never change, so reading them
+            // afterwards still gives the state as of the snapshot.
+            long[] positions = consistentRead(() -> livePositions(ci, Long.MAX_VALUE, false));
             List<BlazeDataRecord> out = new ArrayList<>(positions.length);
             try {
                 for (long pos : positions) {
@@ -1073,13 +1169,15 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         if (ci == null) {
             return List.of();
         }
-        List<UUID> out = new ArrayList<>();
-        ci.index.forEach((msb, lsb, v) -> {
-            if (!RecordIndex.isTombstone(v)) {
-                out.add(new UUID(msb, lsb));
-            }
+        return consistentRead(() -> {
+            List<UUID> out = new ArrayList<>();
+            ci.index.forEach((msb, lsb, v) -> {
+                if (!RecordIndex.isTombstone(v)) {
+                    out.add(new UUID(msb, lsb));
+                }
+            });
+            return out;
         });
-        return out;
     }
 
     /** The log position of the latest entry of a record, -1 when there is none (diagnostics, tests). */
@@ -1093,17 +1191,20 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     public long count(String collection) {
         ensureOpen();
         CollectionIndex ci = gen.collections.get(collection);
-        return ci == null ? 0 : ci.live();
+        return ci == null ? 0 : consistentRead(ci::live);
     }
 
     /** The names of collections that hold at least one live record. */
     public List<String> collections() {
         ensureOpen();
-        List<String> out = new ArrayList<>();
-        gen.collections.forEach((n, ci) -> {
-            if (ci.live() > 0) {
-                out.add(n);
-            }
+        List<String> out = consistentRead(() -> {
+            List<String> names = new ArrayList<>();
+            gen.collections.forEach((n, ci) -> {
+                if (ci.live() > 0) {
+                    names.add(n);
+                }
+            });
+            return names;
         });
         Collections.sort(out);
         return out;
@@ -1724,6 +1825,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             try {
                 if (failure == null) {
                     try {
+                        releaseUnusedSequences(gen);
                         CommitPoint cp = commitPoint;
                         if (file != null && clock.current() > maxWrittenHlc) {
                             Generation g = gen;
