@@ -1298,18 +1298,22 @@ public final class BlazeBinary {
          */
         private BlazeValue value(int depth) {
             int p = pos;
-            if (p >= end) {
-                throw fail("truncated: the input ends where a value should begin", p);
+            int remain = end - p - 1;
+            if (remain < 0) {
+                pos = p + 1; // otherValue reports it
+                return otherValue(-1, p, depth);
             }
             int tag = b[p] & 0xFF;
-            int remain = end - p - 1;
-            if ((tag & 0xF0) == TAG_INLINE_STRING && tag != TAG_INLINE_STRING) {
-                int length = tag & 0x0F;
-                if (length > remain) {
-                    throw fail("truncated: an inline string of " + length + " bytes, " + remain + " remain", p);
-                }
+            if ((tag & 0xF0) == TAG_INLINE_STRING && (tag & 0x0F) != 0 && (tag & 0x0F) <= remain) {
                 pos = p + 1;
-                return new BlazeValue.StringValue(utf8(length, p, "string"));
+                return new BlazeValue.StringValue(utf8(tag & 0x0F, p, "string"));
+            }
+            if (tag == TAG_STRING && remain >= 4) {
+                int length = (int) INT.get(b, p + 1);
+                if (length >= 0 && length <= remain - 4) {
+                    pos = p + 5;
+                    return new BlazeValue.StringValue(utf8(length, p + 1, "string"));
+                }
             }
             if (tag == TAG_SMALL_INT && remain >= 1) {
                 pos = p + 2;
@@ -1340,6 +1344,16 @@ public final class BlazeBinary {
 
         /** Reads the value after {@code tag} at {@code tagAt}: any kind, and any truncation error. */
         private BlazeValue otherValue(int tag, int tagAt, int depth) {
+            if (tag < 0) {
+                throw fail("truncated: the input ends where a value should begin", tagAt);
+            }
+            if ((tag & 0xF0) == TAG_INLINE_STRING && tag != TAG_INLINE_STRING) {
+                int length = tag & 0x0F;
+                if (length > end - pos) {
+                    throw fail("truncated: an inline string of " + length + " bytes, " + (end - pos) + " remain", tagAt);
+                }
+                return new BlazeValue.StringValue(utf8(length, tagAt, "string"));
+            }
             switch (tag) {
                 case TAG_EMPTY_STRING:
                     return EMPTY_STRING;
