@@ -1299,26 +1299,44 @@ public final class BlazeBinary {
         private BlazeValue value(int depth) {
             int p = pos;
             int remain = end - p - 1;
-            if (remain < 0) {
-                pos = p + 1; // otherValue reports it
-                return otherValue(-1, p, depth);
-            }
-            int tag = b[p] & 0xFF;
-            if ((tag & 0xF0) == TAG_INLINE_STRING && (tag & 0x0F) != 0 && (tag & 0x0F) <= remain) {
-                pos = p + 1;
-                return new BlazeValue.StringValue(utf8(tag & 0x0F, p, "string"));
-            }
-            if (tag == TAG_STRING && remain >= 4) {
-                int length = (int) INT.get(b, p + 1);
-                if (length >= 0 && length <= remain - 4) {
-                    pos = p + 5;
-                    return new BlazeValue.StringValue(utf8(length, p + 1, "string"));
+            if (remain >= 0) {
+                int tag = b[p] & 0xFF;
+                BlazeValue value = (tag & 0xF0) == TAG_INLINE_STRING || tag == TAG_STRING
+                        ? commonString(tag, p, remain) : commonScalar(tag, p, remain);
+                if (value != null) {
+                    return value;
                 }
             }
-            if (tag == TAG_SMALL_INT && remain >= 1) {
-                pos = p + 2;
-                return SMALL_INTS[b[p + 1] & 0xFF];
+            pos = p + 1;
+            return otherValue(remain < 0 ? -1 : b[p] & 0xFF, p, depth);
+        }
+
+        /** A string in full inside the input, or null (and the position unmoved). */
+        private BlazeValue commonString(int tag, int p, int remain) {
+            int length;
+            int start;
+            if (tag == TAG_STRING) {
+                if (remain < 4) {
+                    return null;
+                }
+                length = (int) INT.get(b, p + 1);
+                start = p + 5;
+                if (length < 0 || length > remain - 4) {
+                    return null;
+                }
+            } else {
+                length = tag & 0x0F;
+                start = p + 1;
+                if (length == 0 || length > remain) {
+                    return null;
+                }
             }
+            pos = start;
+            return new BlazeValue.StringValue(utf8(length, tag == TAG_STRING ? p + 1 : p, "string"));
+        }
+
+        /** A small int, int, double, bool or uuid in full inside the input, or null (and the position unmoved). */
+        private BlazeValue commonScalar(int tag, int p, int remain) {
             if (remain >= 8) {
                 if (tag == TAG_DOUBLE) {
                     pos = p + 9;
@@ -1334,12 +1352,17 @@ public final class BlazeBinary {
                     return new BlazeValue.UuidValue(new UUID((long) LONG.get(b, p + 1), (long) LONG.get(b, p + 9)));
                 }
             }
-            if (tag == TAG_BOOL && remain >= 1) {
-                pos = p + 2;
-                return b[p + 1] != 0 ? TRUE : FALSE;
+            if (remain >= 1) {
+                if (tag == TAG_SMALL_INT) {
+                    pos = p + 2;
+                    return SMALL_INTS[b[p + 1] & 0xFF];
+                }
+                if (tag == TAG_BOOL) {
+                    pos = p + 2;
+                    return b[p + 1] != 0 ? TRUE : FALSE;
+                }
             }
-            pos = p + 1;
-            return otherValue(tag, p, depth);
+            return null;
         }
 
         /** Reads the value after {@code tag} at {@code tagAt}: any kind, and any truncation error. */
@@ -1536,11 +1559,19 @@ public final class BlazeBinary {
             while (i < stop && b[i] >= 0) {
                 i++;
             }
-            String s = i == stop
-                    ? new String(b, start, length, StandardCharsets.ISO_8859_1)
-                    : decodeUtf8(start, i, stop, what);
+            String s = i == stop ? ascii(b, start, length) : decodeUtf8(start, i, stop, what);
             pos = stop;
             return s;
+        }
+
+        /**
+         * A string of {@code length} ASCII bytes from {@code start}: the deprecated constructor
+         * with a high byte of 0 is the shortest path to a Latin-1 string, one array copy. It is
+         * deprecated only because it does not decode; ASCII needs no decoding.
+         */
+        @SuppressWarnings("deprecation")
+        private static String ascii(byte[] b, int start, int length) {
+            return new String(b, 0, start, length);
         }
 
         /**
