@@ -47,6 +47,7 @@ public final class BlazeDBClient implements AutoCloseable {
     private final StorageEngine engine;
     private final ConcurrentHashMap<String, BlazeCollection> collections = new ConcurrentHashMap<>();
     private final BlazeCollection defaultCollection;
+    private final RowLevelSecurity security = new RowLevelSecurity();
 
     /**
      * Opens or creates the encrypted database file {@code file} with the default options.
@@ -249,6 +250,16 @@ public final class BlazeDBClient implements AutoCloseable {
     /** Writes an index checkpoint now, so the next open replays as little as possible. */
     public void checkpoint() {
         engine.checkpoint();
+    }
+
+    /**
+     * The row-level-security policies of this database, per collection (see
+     * {@link RowLevelSecurity}). Sync enforces them for a peer's {@link SecurityContext} on
+     * connections whose {@link SyncPolicy#respectRLS()} is on. Policies live in memory: set them
+     * up after opening the database.
+     */
+    public RowLevelSecurity security() {
+        return security;
     }
 
     /** The database's name. */

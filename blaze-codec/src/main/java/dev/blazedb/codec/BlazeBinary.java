@@ -119,7 +119,11 @@ import java.util.zip.CRC32;
  * in the long form, a small int in the 8-byte form, an empty array or dictionary with a zero
  * count): {@code encode(decode(bytes))} equals {@code bytes} for canonical input only.
  *
- * <p>All methods are thread-safe; the class holds no mutable state.
+ * <p>All methods are thread-safe. The only state is a cache: the encoder writes into a scratch
+ * array per thread (4 KiB) before it copies the record out, and the decoder keeps the keys of the
+ * last record shape it met per field count and first key (at most 256 shapes of at most 64
+ * keys, never values), so that records of that shape share one key array and skip decoding and
+ * ordering their keys. Both are invisible in the results.
  */
 public final class BlazeBinary {
 
@@ -189,16 +193,20 @@ public final class BlazeBinary {
     };
     private static final int MAX_KEY_ID = 0x3A;
 
-    /** Open-addressing table from key to id, for the encoder: no boxing, one probe typically. */
-    private static final int KEY_SLOTS = 256;
-    private static final String[] SLOT_KEYS = new String[KEY_SLOTS];
-    private static final byte[] SLOT_IDS = new byte[KEY_SLOTS];
+    /**
+     * A perfect hash from key to id, for the encoder: the top 8 bits of {@code hashCode() *
+     * KEY_HASH} differ for all 58 table keys ({@link String#hashCode} is specified, so this holds
+     * on every JVM, and the static initializer checks it), so one probe and one comparison decide.
+     */
+    private static final int KEY_HASH = 0xCC66_7E97;
+    private static final String[] SLOT_KEYS = new String[256];
+    private static final byte[] SLOT_IDS = new byte[256];
 
     static {
         for (int id = 1; id <= MAX_KEY_ID; id++) {
-            int slot = slot(KEYS[id].hashCode());
-            while (SLOT_KEYS[slot] != null) {
-                slot = (slot + 1) & (KEY_SLOTS - 1);
+            int slot = slot(KEYS[id]);
+            if (SLOT_KEYS[slot] != null) {
+                throw new AssertionError("the key table's hash is not perfect: " + KEYS[id] + ", " + SLOT_KEYS[slot]);
             }
             SLOT_KEYS[slot] = KEYS[id];
             SLOT_IDS[slot] = (byte) id;
@@ -679,7 +687,7 @@ public final class BlazeBinary {
                 // At most 15 chars, not all ASCII: inline unless the UTF-8 form is longer.
                 ensure(1 + chars);
                 int start = pos + 1;
-                int end = utf8(s, start, "string");
+                int end = utf8Slow(s, start, "string");
                 int length = end - start;
                 if (length <= MAX_INLINE_STRING) {
                     buf[pos] = (byte) (TAG_INLINE_STRING | length);
@@ -812,21 +820,13 @@ public final class BlazeBinary {
 
     /** The table id of a key, or 0 when the key is not in the table. */
     static int tableId(String key) {
-        int slot = slot(key.hashCode());
-        while (true) {
-            String candidate = SLOT_KEYS[slot];
-            if (candidate == null) {
-                return 0;
-            }
-            if (candidate == key || candidate.equals(key)) {
-                return SLOT_IDS[slot];
-            }
-            slot = (slot + 1) & (KEY_SLOTS - 1);
-        }
+        int slot = slot(key);
+        String candidate = SLOT_KEYS[slot];
+        return candidate == key || (candidate != null && candidate.equals(key)) ? SLOT_IDS[slot] : 0;
     }
 
-    private static int slot(int hash) {
-        return (hash ^ (hash >>> 8) ^ (hash >>> 16)) & (KEY_SLOTS - 1);
+    private static int slot(String key) {
+        return (key.hashCode() * KEY_HASH) >>> 24;
     }
 
     /** The table key with this id, or null. */
@@ -1192,7 +1192,17 @@ public final class BlazeBinary {
                         }
                         pos += n;
                     }
-                    values[i] = value(0);
+                    // value(0), inlined by hand: the JIT inlines the common cases into this loop
+                    // then, where a call to value() stays a call once that is compiled big.
+                    int p = pos;
+                    int remain = end - p - 1;
+                    BlazeValue value = null;
+                    if (remain >= 0) {
+                        int tag = b[p] & 0xFF;
+                        value = (tag & 0xF0) == TAG_INLINE_STRING || tag == TAG_STRING
+                                ? commonString(tag, p, remain) : commonScalar(tag, p, remain);
+                    }
+                    values[i] = value != null ? value : value(0);
                 }
                 if (i == count) {
                     if (pos != end) {
@@ -1559,19 +1569,11 @@ public final class BlazeBinary {
             while (i < stop && b[i] >= 0) {
                 i++;
             }
-            String s = i == stop ? ascii(b, start, length) : decodeUtf8(start, i, stop, what);
+            String s = i == stop
+                    ? new String(b, start, length, StandardCharsets.ISO_8859_1)
+                    : decodeUtf8(start, i, stop, what);
             pos = stop;
             return s;
-        }
-
-        /**
-         * A string of {@code length} ASCII bytes from {@code start}: the deprecated constructor
-         * with a high byte of 0 is the shortest path to a Latin-1 string, one array copy. It is
-         * deprecated only because it does not decode; ASCII needs no decoding.
-         */
-        @SuppressWarnings("deprecation")
-        private static String ascii(byte[] b, int start, int length) {
-            return new String(b, 0, start, length);
         }
 
         /**

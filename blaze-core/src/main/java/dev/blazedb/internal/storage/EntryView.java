@@ -44,6 +44,10 @@ public final class EntryView {
     public int fieldVersionsOffset = -1;
     /** Length of the per-field versions section. */
     public int fieldVersionsLength;
+    /** Offset of the delete-version section (HLC u64 | node 16), or -1. */
+    public int deletedAtOffset = -1;
+    /** Offset of the via-peer section (node 16), or -1. */
+    public int viaOffset = -1;
 
     private byte[] lastNameBytes = new byte[0];
     private String lastName = "";
@@ -58,6 +62,8 @@ public final class EntryView {
         this.length = length;
         fieldVersionsOffset = -1;
         fieldVersionsLength = 0;
+        deletedAtOffset = -1;
+        viaOffset = -1;
         if (length < LogFormat.PAYLOAD_FIXED_LENGTH + 4) {
             return "entry too short";
         }
@@ -101,6 +107,16 @@ public final class EntryView {
             if (type == LogFormat.SECTION_FIELD_VERSIONS) {
                 fieldVersionsOffset = p + 6;
                 fieldVersionsLength = (int) len;
+            } else if (type == LogFormat.SECTION_DELETED_AT) {
+                if (len != 24) {
+                    return "bad delete-version section length " + len;
+                }
+                deletedAtOffset = p + 6;
+            } else if (type == LogFormat.SECTION_VIA) {
+                if (len != 16) {
+                    return "bad via section length " + len;
+                }
+                viaOffset = p + 6;
             }
             p += 6 + (int) len;
         }
@@ -152,6 +168,25 @@ public final class EntryView {
      */
     public static int write(byte[] dst, int off, int kind, int flags, long sequence, long hlc, UUID origin,
                             long originSequence, long idMsb, long idLsb, byte[] name, byte[] body) {
+        return write(dst, off, kind, flags, sequence, hlc, origin, originSequence, idMsb, idLsb, name, body, null);
+    }
+
+    /**
+     * Writes an entry payload followed by {@code sections} (already encoded as
+     * [type u16 | length u32 | bytes]..., or null for none); returns the offset after it.
+     */
+    public static int write(byte[] dst, int off, int kind, int flags, long sequence, long hlc, UUID origin,
+                            long originSequence, long idMsb, long idLsb, byte[] name, byte[] body, byte[] sections) {
+        int p = writeFixed(dst, off, kind, flags, sequence, hlc, origin, originSequence, idMsb, idLsb, name, body);
+        if (sections != null && sections.length > 0) {
+            System.arraycopy(sections, 0, dst, p, sections.length);
+            p += sections.length;
+        }
+        return p;
+    }
+
+    private static int writeFixed(byte[] dst, int off, int kind, int flags, long sequence, long hlc, UUID origin,
+                                  long originSequence, long idMsb, long idLsb, byte[] name, byte[] body) {
         dst[off] = (byte) LogFormat.PAYLOAD_VERSION;
         dst[off + 1] = (byte) kind;
         dst[off + 2] = (byte) flags;

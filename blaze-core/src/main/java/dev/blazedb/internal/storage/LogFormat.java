@@ -137,10 +137,18 @@ public final class LogFormat {
     public static final int FLAG_CREATE = 0x02;
     /** Flag: applied from a peer. */
     public static final int FLAG_REMOTE = 0x04;
+    /** Flag: a remote change whose stored state also holds local state the peer did not send (docs/sync.md). */
+    public static final int FLAG_MERGED = 0x08;
     /** The fixed part of the payload before the name. */
     public static final int PAYLOAD_FIXED_LENGTH = 62;
-    /** Section type: per-field HLC versions. */
+    /** Section type: per-field versions ({@code dev.blazedb.internal.sync.FieldVersions}). */
     public static final int SECTION_FIELD_VERSIONS = 1;
+    /** Section type: the delete version of a live record: HLC u64 | node id 16. */
+    public static final int SECTION_DELETED_AT = 2;
+    /** Section type: the peer a remote change was received from: node id 16. */
+    public static final int SECTION_VIA = 3;
+    /** A section's header: type u16 | length u32. */
+    public static final int SECTION_HEADER_LENGTH = 6;
     /** Longest collection or metadata name, in UTF-8 bytes. */
     public static final int MAX_NAME_LENGTH = 1024;
 

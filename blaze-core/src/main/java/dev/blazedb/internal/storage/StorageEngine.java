@@ -18,8 +18,17 @@ import dev.blazedb.codec.BlazeBinary;
 import dev.blazedb.codec.BlazeBinaryException;
 import dev.blazedb.data.BlazeDataRecord;
 import dev.blazedb.data.BlazeValue;
+import dev.blazedb.ConflictResolver;
+import dev.blazedb.internal.InternalAccess;
 import dev.blazedb.internal.clock.HybridLogicalClock;
 import dev.blazedb.internal.feed.ChangeFeed;
+import dev.blazedb.internal.sync.FieldVersions;
+import dev.blazedb.internal.sync.LwwMerge;
+import dev.blazedb.internal.sync.RecordState;
+import dev.blazedb.internal.sync.SyncMessage;
+import dev.blazedb.internal.sync.SyncMeta;
+import dev.blazedb.internal.sync.SyncStore;
+import dev.blazedb.internal.sync.Version;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -756,14 +765,21 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
      */
     private long append(Generation g, int kind, int flags, long seq, long hlc, UUID origin, long originSeq,
                         long idMsb, long idLsb, byte[] nameUtf8, byte[] body) {
-        int plain = LogFormat.payloadLength(nameUtf8.length, body == null ? 0 : body.length);
+        return append(g, kind, flags, seq, hlc, origin, originSeq, idMsb, idLsb, nameUtf8, body, null);
+    }
+
+    /** {@link #append} with sync sections (see {@link SyncSections}); {@code sections} may be null. */
+    private long append(Generation g, int kind, int flags, long seq, long hlc, UUID origin, long originSeq,
+                        long idMsb, long idLsb, byte[] nameUtf8, byte[] body, byte[] sections) {
+        int plain = LogFormat.payloadLength(nameUtf8.length, body == null ? 0 : body.length)
+                + (sections == null ? 0 : sections.length);
         int frameLength = FrameCipher.frameLength(plain);
         WriteBuffer.Chunk c = g.buffer.reserve(frameLength, wakeFlusher);
         int off = c.limit();
         long pos = c.base() + off;
         try {
             EntryView.write(c.data(), off + LogFormat.FRAME_HEADER_LENGTH, kind, flags, seq, hlc, origin, originSeq,
-                    idMsb, idLsb, nameUtf8, body);
+                    idMsb, idLsb, nameUtf8, body, sections);
             writerCipher.seal(c.data(), off, plain, g.logId, pos);
         } catch (RuntimeException | Error e) {
             fail(e);
@@ -813,16 +829,19 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             if (prev != 0 && !RecordIndex.isTombstone(prev)) {
                 throw new DuplicateRecordException(collection, p.id());
             }
+            // Re-inserting a deleted id keeps the delete's version: older writes stay dead (docs/sync.md).
+            Version deletedAt = prev == 0 ? null : tombstoneVersion(g, prev);
             reserveSequences(g, lastSequence + 1);
             long seq = lastSequence + 1;
             long hlc = clock.now();
             long pos = append(g, LogFormat.KIND_PUT, LogFormat.FLAG_COMMIT | LogFormat.FLAG_CREATE, seq, hlc, nodeUuid, seq,
-                    msb, lsb, ci.nameUtf8, p.body());
+                    msb, lsb, ci.nameUtf8, p.body(), SyncSections.encode(null, deletedAt, null));
             lastSequence = seq;
             ci.apply(msb, lsb, RecordIndex.value(pos, false));
             g.sparse.maybeAdd(seq, pos);
             end = pos + lastFrameLength;
-            feed.publish(new ChangeEvent(seq, collection, p.id(), ChangeType.INSERT, p.record(), nodeId, seq, hlc, false));
+            feed.publish(event(seq, collection, p.id(), ChangeType.INSERT, p.record(), nodeId, seq, hlc, false,
+                    deletedAt == null ? null : new SyncMeta(null, deletedAt, null, false)));
             commitPoint = new CommitPoint(seq, end, g);
         } finally {
             writeLock.unlock();
@@ -854,10 +873,18 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             ensureWritable();
             g = gen;
             CollectionIndex ci = collectionForWrite(g, collection);
-            for (Prepared p : prepared) {
+            Version[] deletedAts = null;
+            for (int i = 0; i < prepared.size(); i++) {
+                Prepared p = prepared.get(i);
                 long prev = ci.index.get(p.id());
                 if (prev != 0 && !RecordIndex.isTombstone(prev)) {
                     throw new DuplicateRecordException(collection, p.id());
+                }
+                if (prev != 0) {
+                    if (deletedAts == null) {
+                        deletedAts = new Version[prepared.size()];
+                    }
+                    deletedAts[i] = tombstoneVersion(g, prev);
                 }
             }
             int n = prepared.size();
@@ -872,7 +899,8 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 hlcs[i] = clock.now();
                 int flags = LogFormat.FLAG_CREATE | (i == n - 1 ? LogFormat.FLAG_COMMIT : 0);
                 positions[i] = append(g, LogFormat.KIND_PUT, flags, seq, hlcs[i], nodeUuid, seq,
-                        p.id().getMostSignificantBits(), p.id().getLeastSignificantBits(), ci.nameUtf8, p.body());
+                        p.id().getMostSignificantBits(), p.id().getLeastSignificantBits(), ci.nameUtf8, p.body(),
+                        deletedAts == null ? null : SyncSections.encode(null, deletedAts[i], null));
                 lengths[i] = lastFrameLength;
             }
             lastSequence = first + n - 1;
@@ -883,7 +911,9 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                     long seq = first + i;
                     ci.apply(p.id().getMostSignificantBits(), p.id().getLeastSignificantBits(), RecordIndex.value(positions[i], false));
                     g.sparse.maybeAdd(seq, positions[i]);
-                    feed.publish(new ChangeEvent(seq, collection, p.id(), ChangeType.INSERT, p.record(), nodeId, seq, hlcs[i], false));
+                    Version deletedAt = deletedAts == null ? null : deletedAts[i];
+                    feed.publish(event(seq, collection, p.id(), ChangeType.INSERT, p.record(), nodeId, seq, hlcs[i], false,
+                            deletedAt == null ? null : new SyncMeta(null, deletedAt, null, false)));
                 }
             } finally {
                 visibility.unlockWrite(stamp);
@@ -944,27 +974,34 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             byte[] body;
             int flags = LogFormat.FLAG_COMMIT;
             ChangeType type;
+            byte[] versions = null;
+            Version deletedAt;
             if (exists) {
-                BlazeDataRecord current = readRecord(g, RecordIndex.position(prev), collection, id);
-                stored = merge(current, record, id);
+                Current current = readCurrent(g, RecordIndex.position(prev), collection, id);
+                stored = merge(current.record(), record, id);
                 body = encode(stored);
                 type = ChangeType.UPDATE;
+                versions = keptVersions(current, stored, record);
+                deletedAt = current.deletedAt();
             } else {
                 stored = created.record();
                 body = created.body();
                 flags |= LogFormat.FLAG_CREATE;
                 type = ChangeType.INSERT;
+                deletedAt = prev == 0 ? null : tombstoneVersion(g, prev);
             }
             reserveSequences(g, lastSequence + 1);
             long seq = lastSequence + 1;
             long hlc = clock.now();
             long pos = append(g, LogFormat.KIND_PUT, flags, seq, hlc, nodeUuid, seq,
-                    id.getMostSignificantBits(), id.getLeastSignificantBits(), ci.nameUtf8, body);
+                    id.getMostSignificantBits(), id.getLeastSignificantBits(), ci.nameUtf8, body,
+                    SyncSections.encode(versions, deletedAt, null));
             lastSequence = seq;
             ci.apply(id.getMostSignificantBits(), id.getLeastSignificantBits(), RecordIndex.value(pos, false));
             g.sparse.maybeAdd(seq, pos);
             end = pos + lastFrameLength;
-            feed.publish(new ChangeEvent(seq, collection, id, type, stored, nodeId, seq, hlc, false));
+            feed.publish(event(seq, collection, id, type, stored, nodeId, seq, hlc, false,
+                    versions == null && deletedAt == null ? null : new SyncMeta(versions, deletedAt, null, false)));
             commitPoint = new CommitPoint(seq, end, g);
             result = exists ? UPDATED : CREATED;
         } finally {
@@ -972,6 +1009,57 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         }
         afterCommit(g, end);
         return result;
+    }
+
+    /** A change event, with sync metadata when there is any. */
+    private static ChangeEvent event(long seq, String collection, UUID id, ChangeType type, BlazeDataRecord record,
+                                     NodeId origin, long originSeq, long hlc, boolean remote, SyncMeta meta) {
+        if (meta == null) {
+            return new ChangeEvent(seq, collection, id, type, record, origin, originSeq, hlc, remote);
+        }
+        return InternalAccess.events().create(seq, collection, id, type, record, origin, originSeq, hlc, remote, meta);
+    }
+
+    /** The stored record an update starts from, with the versions of its fields. */
+    private record Current(BlazeDataRecord record, Version version, Map<String, Version> exceptions, Version deletedAt) {
+    }
+
+    private Current readCurrent(Generation g, long pos, String collection, UUID id) {
+        EntryView v = openFrameAt(g, pos, readers.get());
+        if (v.kind != LogFormat.KIND_PUT || !v.name().equals(collection)
+                || v.idMsb != id.getMostSignificantBits() || v.idLsb != id.getLeastSignificantBits()) {
+            throw corrupt(g, pos, "log entry does not belong to " + collection + "/" + id);
+        }
+        try {
+            BlazeDataRecord record = BlazeBinary.decode(v.buf, v.bodyOffset, v.bodyLength);
+            return new Current(record, SyncSections.version(v, nodeId), SyncSections.fieldVersions(v),
+                    SyncSections.deletedAt(v, nodeId));
+        } catch (BlazeBinaryException | IllegalArgumentException e) {
+            throw new CorruptDatabaseException(g.store.name(), pos, "undecodable record in log entry", e);
+        }
+    }
+
+    /**
+     * The per-field versions of an update's result: the fields the update wrote (and
+     * {@code updatedAt}) take the new entry's version and are not listed; every other field keeps
+     * the version it had. Null when none is kept.
+     */
+    private static byte[] keptVersions(Current current, BlazeDataRecord stored, BlazeDataRecord changes) {
+        java.util.TreeMap<String, Version> kept = new java.util.TreeMap<>(BlazeDataRecord.CODE_POINT_ORDER);
+        for (String k : stored.fields().keySet()) {
+            if (k.equals("id") || k.equals("updatedAt") || !k.equals("createdAt") && changes.has(k)) {
+                continue;
+            }
+            Version v = current.exceptions().get(k);
+            kept.put(k, v != null ? v : current.version());
+        }
+        return kept.isEmpty() ? null : FieldVersions.encode(kept);
+    }
+
+    /** The version of the tombstone at index value {@code indexValue}. */
+    private Version tombstoneVersion(Generation g, long indexValue) {
+        EntryView v = openFrameAt(g, RecordIndex.position(indexValue), readers.get());
+        return SyncSections.version(v, nodeId);
     }
 
     /** Deletes a record; true when it existed. */
@@ -1005,6 +1093,159 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         }
         afterCommit(g, end);
         return true;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Sync (docs/sync.md)
+
+    /** The META key of the resume point kept for {@code peer}. */
+    public static String resumeKey(NodeId peer) {
+        return "blaze.sync.peer." + peer;
+    }
+
+    /** The resume point stored for {@code peer}: the highest sequence of its log applied here. */
+    public long storedResumePoint(NodeId peer) {
+        Checkpoint.MetaValue v = gen.meta.get(resumeKey(peer));
+        return v == null || v.value().length != 8 ? 0 : Bytes.getLong(v.value(), 0);
+    }
+
+    /** One change of a remote batch that will be written. */
+    private record Planned(SyncMessage.Change change, int kind, int flags, long hlc, NodeId origin, byte[] body,
+                           byte[] sections, ChangeType type, BlazeDataRecord record, SyncMeta meta) {
+    }
+
+    /** A record touched earlier in the same batch. */
+    private record Touched(String collection, UUID id) {
+    }
+
+    /**
+     * Merges a peer's batch in one transaction (see {@link SyncStore#apply}): per change, the
+     * stored state and the change's state are merged by {@link LwwMerge}; a change that alters
+     * the state and is admitted is written as a REMOTE entry (MERGED when the result is not what
+     * the peer sent) with its origin kept and {@code peer} as via; the resume point of
+     * {@code peer} becomes {@code coveredThrough} in the same transaction. Everything that can
+     * fail (merge, admission, encoding) happens before the first byte is appended.
+     */
+    public SyncStore.ApplyResult applyRemote(NodeId peer, List<SyncMessage.Change> changes, long coveredThrough,
+                                             SyncStore.Admission admission, ConflictResolver resolver) {
+        String resumeKey = resumeKey(peer);
+        for (SyncMessage.Change c : changes) {
+            checkName(c.collection());
+        }
+        List<SyncStore.Rejected> rejected = new ArrayList<>(0);
+        Generation g;
+        long end;
+        int applied;
+        writeLock.lock();
+        try {
+            ensureWritable();
+            g = gen;
+            Reader r = readers.get();
+            Map<Touched, RecordState> touched = new java.util.HashMap<>();
+            List<Planned> plan = new ArrayList<>(changes.size());
+            for (SyncMessage.Change c : changes) {
+                clock.receive(c.hlc());
+                UUID id = c.recordId();
+                Touched key = new Touched(c.collection(), id);
+                RecordState local = touched.get(key);
+                if (local == null) {
+                    local = storedState(g, c.collection(), id, r);
+                }
+                RecordState incoming = c.state();
+                RecordState merged = LwwMerge.merge(c.collection(), id, local, incoming, resolver);
+                if (merged == local) {
+                    continue; // already known: nothing to write, no event
+                }
+                BlazeDataRecord existing = local.live() ? local.toRecord(id) : null;
+                BlazeDataRecord proposed = merged.live() ? merged.toRecord(id) : null;
+                SyncStore.Rejection no = admission.admit(c, existing, proposed);
+                if (no != null) {
+                    rejected.add(new SyncStore.Rejected(c, no));
+                    continue;
+                }
+                touched.put(key, merged);
+                boolean pure = merged.equals(incoming);
+                int flags = LogFormat.FLAG_REMOTE | (pure ? 0 : LogFormat.FLAG_MERGED);
+                if (merged.live()) {
+                    Version entry = new Version(c.hlc(), c.origin());
+                    java.util.TreeMap<String, Version> ex = merged.exceptions(entry);
+                    byte[] fv = ex.isEmpty() ? null : FieldVersions.encode(ex);
+                    byte[] body = encode(proposed);
+                    if (!local.live()) {
+                        flags |= LogFormat.FLAG_CREATE;
+                    }
+                    SyncMeta meta = new SyncMeta(fv, merged.deletedAt(), peer, !pure);
+                    plan.add(new Planned(c, LogFormat.KIND_PUT, flags, c.hlc(), c.origin(), body,
+                            SyncSections.encode(fv, merged.deletedAt(), peer),
+                            local.live() ? ChangeType.UPDATE : ChangeType.INSERT, proposed, meta));
+                } else {
+                    Version d = merged.deletedAt();
+                    plan.add(new Planned(c, LogFormat.KIND_TOMBSTONE, flags, d.hlc(), d.node(), null,
+                            SyncSections.encode(null, null, peer), ChangeType.DELETE, null, new SyncMeta(null, null, peer, !pure)));
+                }
+            }
+            applied = plan.size();
+            long stored = storedResumePoint(peer);
+            if (plan.isEmpty() && coveredThrough <= stored) {
+                return new SyncStore.ApplyResult(0, rejected);
+            }
+            int n = plan.size();
+            if (n > 0) {
+                reserveSequences(g, lastSequence + n);
+            }
+            long first = lastSequence + 1;
+            long[] positions = new long[n];
+            CollectionIndex[] indexes = new CollectionIndex[n];
+            for (int i = 0; i < n; i++) {
+                Planned p = plan.get(i);
+                SyncMessage.Change c = p.change();
+                CollectionIndex ci = collectionForWrite(g, c.collection());
+                indexes[i] = ci;
+                positions[i] = append(g, p.kind(), p.flags(), first + i, p.hlc(), p.origin().uuid(), c.originSequence(),
+                        c.recordId().getMostSignificantBits(), c.recordId().getLeastSignificantBits(), ci.nameUtf8,
+                        p.body(), p.sections());
+            }
+            byte[] point = new byte[8];
+            Bytes.putLong(point, 0, Math.max(stored, coveredThrough));
+            end = appendMeta(g, Bytes.utf8(resumeKey), resumeKey, point);
+            lastSequence = first + n - 1;
+            long stamp = visibility.writeLock();
+            try {
+                for (int i = 0; i < n; i++) {
+                    Planned p = plan.get(i);
+                    SyncMessage.Change c = p.change();
+                    long seq = first + i;
+                    indexes[i].apply(c.recordId().getMostSignificantBits(), c.recordId().getLeastSignificantBits(),
+                            RecordIndex.value(positions[i], p.kind() == LogFormat.KIND_TOMBSTONE));
+                    g.sparse.maybeAdd(seq, positions[i]);
+                    feed.publish(event(seq, c.collection(), c.recordId(), p.type(), p.record(), p.origin(),
+                            c.originSequence(), p.hlc(), true, p.meta()));
+                }
+            } finally {
+                visibility.unlockWrite(stamp);
+            }
+            commitPoint = new CommitPoint(lastSequence, end, g);
+        } finally {
+            writeLock.unlock();
+        }
+        afterCommit(g, end);
+        return new SyncStore.ApplyResult(applied, rejected);
+    }
+
+    /** The state stored for a record (absent, tombstone or live with versions); under the write lock. */
+    private RecordState storedState(Generation g, String collection, UUID id, Reader r) {
+        CollectionIndex ci = g.collections.get(collection);
+        long v = ci == null ? 0 : ci.index.get(id);
+        if (v == 0) {
+            return RecordState.absent();
+        }
+        long pos = RecordIndex.position(v);
+        EntryView e = openFrameAt(g, pos, r);
+        try {
+            return SyncSections.state(e, nodeId);
+        } catch (BlazeBinaryException | IllegalArgumentException ex) {
+            throw new CorruptDatabaseException(g.store.name(), pos, "undecodable record in log entry", ex);
+        }
     }
 
     /** Stores a named metadata value (per-peer checkpoints and the like) in the log. */
@@ -1317,8 +1558,9 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         UUID origin = v.origin();
         NodeId originNode = origin.equals(nodeUuid) ? nodeId : new NodeId(origin);
         boolean remote = (v.flags & LogFormat.FLAG_REMOTE) != 0;
+        SyncMeta meta = SyncSections.meta(v, nodeId);
         if (v.kind == LogFormat.KIND_TOMBSTONE) {
-            return new ChangeEvent(v.sequence, collection, id, ChangeType.DELETE, null, originNode, v.originSequence, v.hlc, remote);
+            return event(v.sequence, collection, id, ChangeType.DELETE, null, originNode, v.originSequence, v.hlc, remote, meta);
         }
         BlazeDataRecord rec;
         try {
@@ -1327,7 +1569,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             throw new CorruptDatabaseException(g.store.name(), pos, "undecodable record in log entry", e);
         }
         ChangeType type = (v.flags & LogFormat.FLAG_CREATE) != 0 ? ChangeType.INSERT : ChangeType.UPDATE;
-        return new ChangeEvent(v.sequence, collection, id, type, rec, originNode, v.originSequence, v.hlc, remote);
+        return event(v.sequence, collection, id, type, rec, originNode, v.originSequence, v.hlc, remote, meta);
     }
 
     @Override

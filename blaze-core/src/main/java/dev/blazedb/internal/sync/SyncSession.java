@@ -144,9 +144,9 @@ public final class SyncSession {
     private final int maxFrame;
 
     private final AtomicInteger phase = new AtomicInteger(PHASE_HANDSHAKE);
-    private final Outbound outbound = new Outbound();
-    private final ChangeSource source = new ChangeSource();
-    private final Inbound inbound = new Inbound();
+    private final Outbound outbound;
+    private final ChangeSource source;
+    private final Inbound inbound;
 
     private volatile NodeId peer;
     private volatile String peerDatabase = "";
@@ -199,6 +199,9 @@ public final class SyncSession {
         this.expectedPeer = expectedPeer;
         this.terms = terms;
         this.maxFrame = connection.maxFrameLength();
+        this.outbound = new Outbound();
+        this.source = new ChangeSource();
+        this.inbound = new Inbound();
     }
 
     /** Sends HELLO and starts reading. */
@@ -359,15 +362,17 @@ public final class SyncSession {
         if (error != null) {
             lastError = error;
         }
-        Throwable waiterError = error != null ? error
-                : new dev.blazedb.transport.ConnectionClosedException("the sync connection closed");
+        persistSkipped(true);
+        // The owner learns first, so a waiter that retries on the next session does not find this one.
+        listener.ended(this, outcome, error);
+        // Waiters retry on the link's next session: always a ConnectionClosedException (the cause inside).
+        dev.blazedb.transport.ConnectionClosedException waiterError =
+                new dev.blazedb.transport.ConnectionClosedException("the sync session ended (" + outcome + ")", error);
         for (IdleWaiter w : waiters) {
             w.sink.error(waiterError);
         }
         waiters.clear();
         waitersById.clear();
-        persistSkipped(true);
-        listener.ended(this, outcome, error);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -1098,7 +1103,7 @@ public final class SyncSession {
         @Override
         public void request(long n) {
             if (Operators.validate(n)) {
-                Operators.addCap(requested, n);
+                requested.getAndUpdate(r -> Operators.addCap(r, n));
                 drain();
             }
         }

@@ -1,0 +1,218 @@
+package dev.blazedb.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Every JMH benchmark the README quotes, in one command, with a report of each figure beside its
+ * bar. This is the only source of the README's figures.
+ *
+ * <pre>
+ * java -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.BenchmarkSuite [--quick] [--only codec|storage] [--out DIR]
+ * </pre>
+ *
+ * <ul>
+ *   <li>codec ({@link CodecBenchmark}): every method on the standard and the large record, 1 fork,
+ *       2 x 1 s warm-up, 5 x 1 s measured (its authors' settings); plus the encoded sizes
+ *       ({@link CodecSizes}).
+ *   <li>storage ({@link StorageBenchmark}), 1 fork each, with the settings of its Javadoc: insert
+ *       with GROUP and OS durability and point reads with 1 and 2 threads (3 x 2 s warm-up,
+ *       5 x 2 s measured), open of a 1 M-record database with cheap and default key derivation
+ *       (1 warm-up, 5 measured), compaction of 1 M records (3 measured).
+ * </ul>
+ *
+ * <p>About 5 minutes on 2 cores. {@code --quick} (under a minute) shortens every iteration and
+ * uses 100 K-record databases: a smoke test, not figures to quote. Writes, under {@code --out}
+ * (default {@code target/bench-results}): {@code raw/*.json} (JMH's own results),
+ * {@code results.json} (the summary) and {@code results.md} (also printed). Exits with 1 if a
+ * benchmark failed to produce its figure, 2 on a bad command line; a missed bar is a result, not
+ * a failure.
+ */
+public final class BenchmarkSuite {
+
+    /** The command that runs the suite, as the report quotes it. */
+    static final String COMMAND = "java -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.BenchmarkSuite";
+
+    private static final String USAGE = "usage: " + COMMAND + " [--quick] [--only codec|storage] [--out DIR]";
+    private static final String PACKAGE = "^dev\\.blazedb\\.benchmarks\\.";
+
+    private BenchmarkSuite() {
+    }
+
+    /**
+     * The command line.
+     *
+     * @param quick a short smoke run
+     * @param groups the groups to run, in order: {@code codec}, {@code storage}
+     * @param out the output directory
+     */
+    record Settings(boolean quick, List<String> groups, Path out) {
+
+        /** Parses the arguments; throws {@link IllegalArgumentException} with a message on a bad one. */
+        static Settings parse(String... args) {
+            boolean quick = false;
+            List<String> groups = List.of("codec", "storage");
+            Path out = Path.of("target", "bench-results");
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--quick" -> quick = true;
+                    case "--only" -> {
+                        String group = value(args, ++i, "--only");
+                        if (!group.equals("codec") && !group.equals("storage")) {
+                            throw new IllegalArgumentException("--only takes codec or storage, not " + group);
+                        }
+                        groups = List.of(group);
+                    }
+                    case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                    default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
+                }
+            }
+            return new Settings(quick, groups, out);
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[i];
+        }
+
+        /** The command line that gives these settings, for the report. */
+        String command() {
+            StringBuilder command = new StringBuilder(COMMAND);
+            if (quick) {
+                command.append(" --quick");
+            }
+            if (groups.size() == 1) {
+                command.append(" --only ").append(groups.get(0));
+            }
+            if (!out.equals(Path.of("target", "bench-results"))) {
+                command.append(" --out ").append(out);
+            }
+            return command.toString();
+        }
+    }
+
+    /**
+     * One JMH run: its benchmarks and settings.
+     *
+     * @param name names the raw result file
+     * @param options JMH's options, without the result file
+     */
+    record Step(String name, ChainedOptionsBuilder options) {
+        /** The raw result file's name. */
+        String file() {
+            return name + ".json";
+        }
+    }
+
+    /** The JMH runs of these settings, in order. */
+    static List<Step> plan(Settings settings) {
+        boolean quick = settings.quick();
+        List<Step> steps = new ArrayList<>();
+        if (settings.groups().contains("codec")) {
+            steps.add(new Step("codec", quick
+                    ? timed(PACKAGE + "CodecBenchmark\\.(blaze|jacksonMap|jacksonPojo)(Encode|Decode)$", 1, 3, TimeValue.milliseconds(200))
+                    : timed(PACKAGE + "CodecBenchmark\\.", 2, 5, TimeValue.seconds(1))));
+        }
+        if (settings.groups().contains("storage")) {
+            String smallDatabase = "100000";
+            TimeValue time = quick ? TimeValue.milliseconds(500) : TimeValue.seconds(2);
+            int warmups = quick ? 1 : 3;
+            int iterations = quick ? 3 : 5; // JMH gives no error for fewer than 3
+            steps.add(new Step("storage-insert", timed(PACKAGE + "StorageBenchmark\\.Insert\\.insert$", warmups, iterations, time)
+                    .param("durability", "GROUP", "OS")));
+            for (int threads : new int[] {1, 2}) {
+                ChainedOptionsBuilder read = timed(PACKAGE + "StorageBenchmark\\.PointRead\\.pointRead$", warmups, iterations, time)
+                        .threads(threads);
+                steps.add(new Step("storage-pointread-" + threads + "t", quick ? read.param("records", smallDatabase) : read));
+            }
+            ChainedOptionsBuilder open = base(PACKAGE + "StorageBenchmark\\.Open1M\\.open$")
+                    .warmupIterations(1).measurementIterations(quick ? 3 : 5).param("kdf", "cheap", "default");
+            steps.add(new Step("storage-open", quick ? open.param("records", smallDatabase) : open));
+            ChainedOptionsBuilder compact = base(PACKAGE + "StorageBenchmark\\.Compact1M\\.compact$")
+                    .warmupIterations(0).measurementIterations(quick ? 1 : 3);
+            steps.add(new Step("storage-compact", quick ? compact.param("records", smallDatabase) : compact));
+        }
+        return steps;
+    }
+
+    private static ChainedOptionsBuilder base(String include) {
+        return new OptionsBuilder().include(include).forks(1).shouldFailOnError(false);
+    }
+
+    private static ChainedOptionsBuilder timed(String include, int warmups, int iterations, TimeValue time) {
+        return base(include).warmupIterations(warmups).warmupTime(time).measurementIterations(iterations).measurementTime(time);
+    }
+
+    /** Runs the suite; see the class comment. */
+    public static void main(String[] args) throws IOException {
+        Settings settings;
+        try {
+            settings = Settings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        MachineFacts machine = MachineFacts.probe();
+        long start = System.nanoTime();
+        Path rawDir = settings.out().resolve("raw");
+        Files.createDirectories(rawDir);
+        List<Step> steps = plan(settings);
+        List<String> failed = new ArrayList<>();
+        List<JmhResult> results = new ArrayList<>();
+        List<String> rawFiles = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            Path raw = rawDir.resolve(step.file());
+            Files.deleteIfExists(raw);
+            System.out.printf("%n=== BenchmarkSuite [%d/%d] %s%n", i + 1, steps.size(), step.name());
+            long stepStart = System.nanoTime();
+            try {
+                Collection<RunResult> run = new Runner(step.options().resultFormat(ResultFormatType.JSON).result(raw.toString()).build()).run();
+                if (run.isEmpty()) {
+                    failed.add(step.name());
+                }
+            } catch (RunnerException e) {
+                e.printStackTrace();
+                failed.add(step.name());
+            }
+            System.out.printf("=== BenchmarkSuite %s took %.0f s%n", step.name(), (System.nanoTime() - stepStart) / 1e9);
+            if (Files.exists(raw)) {
+                results.addAll(JmhResult.read(raw));
+                rawFiles.add(settings.out().relativize(raw).toString());
+            }
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        SuiteReport report = SuiteReport.of(
+                new SuiteReport.RunInfo(settings.command(), settings.quick(), settings.groups(), rawFiles, elapsed),
+                machine.finished(), results, CodecSizes.measure());
+        String markdown = report.markdown();
+        Files.writeString(settings.out().resolve("results.md"), markdown, StandardCharsets.UTF_8);
+        Files.writeString(settings.out().resolve("results.json"), report.json(), StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.print(markdown);
+        System.out.printf(Locale.ROOT, "%nWrote %s, %s and %s%n", settings.out().resolve("results.md"),
+                settings.out().resolve("results.json"), rawDir);
+        if (!failed.isEmpty() || !report.complete()) {
+            System.err.println("Some benchmarks produced no figure" + (failed.isEmpty() ? "" : ": " + failed)
+                    + "; see the JMH output above.");
+            System.exit(1);
+        }
+    }
+}

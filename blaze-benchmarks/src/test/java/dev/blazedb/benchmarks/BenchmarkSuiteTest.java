@@ -1,0 +1,63 @@
+package dev.blazedb.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The suite's command line and plan of JMH runs (nothing is run). */
+class BenchmarkSuiteTest {
+
+    @Test
+    void runsEverythingIntoTargetBenchResultsByDefault() {
+        BenchmarkSuite.Settings settings = BenchmarkSuite.Settings.parse();
+
+        assertThat(settings.quick()).isFalse();
+        assertThat(settings.groups()).containsExactly("codec", "storage");
+        assertThat(settings.out()).isEqualTo(Path.of("target/bench-results"));
+        assertThat(settings.command()).isEqualTo(BenchmarkSuite.COMMAND);
+        assertThat(BenchmarkSuite.plan(settings)).extracting(BenchmarkSuite.Step::name).containsExactly(
+                "codec", "storage-insert", "storage-pointread-1t", "storage-pointread-2t", "storage-open", "storage-compact");
+    }
+
+    @Test
+    void parsesQuickOnlyAndOut() {
+        BenchmarkSuite.Settings settings = BenchmarkSuite.Settings.parse("--quick", "--only", "storage", "--out", "/tmp/x");
+
+        assertThat(settings.quick()).isTrue();
+        assertThat(settings.groups()).containsExactly("storage");
+        assertThat(settings.out()).isEqualTo(Path.of("/tmp/x"));
+        assertThat(settings.command()).isEqualTo(BenchmarkSuite.COMMAND + " --quick --only storage --out /tmp/x");
+        assertThat(BenchmarkSuite.plan(BenchmarkSuite.Settings.parse("--only", "codec"))).extracting(BenchmarkSuite.Step::name)
+                .containsExactly("codec");
+    }
+
+    @Test
+    void theFullPlanUsesTheBenchmarkAuthorsSettings() {
+        List<BenchmarkSuite.Step> steps = BenchmarkSuite.plan(BenchmarkSuite.Settings.parse());
+        var codec = steps.get(0).options().build();
+        var insert = steps.get(1).options().build();
+        var read2 = steps.get(3).options().build();
+        var compact = steps.get(5).options().build();
+
+        assertThat(codec.getWarmupIterations().get()).isEqualTo(2);
+        assertThat(codec.getMeasurementIterations().get()).isEqualTo(5);
+        assertThat(insert.getParameter("durability").get()).containsExactly("GROUP", "OS");
+        assertThat(insert.getMeasurementTime().get().getTime()).isEqualTo(2);
+        assertThat(read2.getThreads().get()).isEqualTo(2);
+        assertThat(read2.getParameter("records").hasValue()).isFalse();
+        assertThat(compact.getMeasurementIterations().get()).isEqualTo(3);
+        assertThat(compact.getWarmupIterations().get()).isZero();
+        assertThat(BenchmarkSuite.plan(BenchmarkSuite.Settings.parse("--quick")).get(5).options().build()
+                .getParameter("records").get()).containsExactly("100000");
+    }
+
+    @Test
+    void refusesUnknownArgumentsAndMissingValues() {
+        assertThatThrownBy(() -> BenchmarkSuite.Settings.parse("--fast")).hasMessageContaining("unknown argument: --fast");
+        assertThatThrownBy(() -> BenchmarkSuite.Settings.parse("--only", "sync")).hasMessageContaining("codec or storage");
+        assertThatThrownBy(() -> BenchmarkSuite.Settings.parse("--out")).hasMessageContaining("--out needs a value");
+    }
+}
