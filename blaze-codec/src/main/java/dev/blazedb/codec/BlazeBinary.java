@@ -119,11 +119,11 @@ import java.util.zip.CRC32;
  * in the long form, a small int in the 8-byte form, an empty array or dictionary with a zero
  * count): {@code encode(decode(bytes))} equals {@code bytes} for canonical input only.
  *
- * <p>All methods are thread-safe. The only state is a cache: the encoder writes into a scratch
- * array per thread (4 KiB) before it copies the record out, and the decoder keeps the keys of the
- * last record shape it met per field count and first key (at most 256 shapes of at most 64
- * keys, never values), so that records of that shape share one key array and skip decoding and
- * ordering their keys. Both are invisible in the results.
+ * <p>All methods are thread-safe. Two caches, invisible in the results, are the only state: the
+ * encoder writes into a 4 KiB scratch array per thread before it copies the record out, and the
+ * decoder keeps, per field count and first key, the keys of the last record shape it met (at most
+ * 256 shapes of at most 64 keys and 1,024 chars of key text; never values), so that records of
+ * that shape share one key array and skip decoding and ordering their keys.
  */
 public final class BlazeBinary {
 
@@ -1008,6 +1008,8 @@ public final class BlazeBinary {
     private static final class Shape {
         /** Records with more fields are not cached: matching would gain little against decoding. */
         static final int MAX_FIELDS = 64;
+        /** Nor are records whose long keys hold more chars than this in all: the cache stays near 1 MiB at most. */
+        static final int MAX_KEY_CHARS = 1024;
         private static final int SLOTS = 256;
 
         /** Each key's table id, 0 for a key in the long form. */
@@ -1022,16 +1024,25 @@ public final class BlazeBinary {
             this.prototype = prototype;
         }
 
+        /** The shape of a decoded record, or null when it is too large to cache. */
         static Shape of(BlazeDataRecord record) {
             int count = record.size();
+            if (count > MAX_FIELDS) {
+                return null;
+            }
             byte[] ids = new byte[count];
             byte[][] wires = new byte[count][];
             BlazeValue[] nulls = new BlazeValue[count];
+            int keyChars = 0;
             for (int i = 0; i < count; i++) {
                 String key = record.keyAt(i);
                 int id = tableId(key);
                 ids[i] = (byte) id;
                 if (id == 0) {
+                    keyChars += key.length();
+                    if (keyChars > MAX_KEY_CHARS) {
+                        return null;
+                    }
                     byte[] utf8 = key.getBytes(StandardCharsets.UTF_8); // a decoded key: valid UTF-16
                     byte[] wire = new byte[3 + utf8.length];
                     wire[0] = (byte) LONG_KEY;
@@ -1223,8 +1234,9 @@ public final class BlazeBinary {
                 throw fail((end - pos) + " bytes follow the record", pos);
             }
             BlazeDataRecord record = BlazeDataRecord.ofSorted(keys, values);
-            if (count <= Shape.MAX_FIELDS) {
-                SHAPES[slot] = Shape.of(record);
+            Shape seen = Shape.of(record);
+            if (seen != null) {
+                SHAPES[slot] = seen;
             }
             return record;
         }

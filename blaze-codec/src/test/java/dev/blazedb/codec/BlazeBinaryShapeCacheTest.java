@@ -104,6 +104,19 @@ class BlazeBinaryShapeCacheTest {
         }
     }
 
+    @Test
+    void recordsTooLargeToCacheStillDecode() {
+        BlazeDataRecord longKeys = record("k".repeat(600), "a", "l".repeat(600), "b");
+        BlazeDataRecord manyFields = BlazeDataRecord.builder().build();
+        for (int i = 0; i < 100; i++) {
+            manyFields = manyFields.with("f" + i, BlazeValue.integer(i));
+        }
+        for (int round = 0; round < 3; round++) {
+            assertThat(BlazeBinary.decode(BlazeBinary.encode(longKeys))).isEqualTo(longKeys);
+            assertThat(BlazeBinary.decode(BlazeBinary.encode(manyFields))).isEqualTo(manyFields);
+        }
+    }
+
     private static int indexOf(byte[] bytes, byte b) {
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == b) {

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * (so concurrent edits of the same fields are common), random disconnects and reconnects (while a
  * link is down, both sides edit on). After healing and {@code awaitIdle}, every node must hold
  * exactly what a reference model of per-field last-writer-wins computes from all the writes that
- * were made, with the versions the databases gave them:
+ * were made, with the versions the databases gave them (logs are compacted at random too, so a
+ * reconnect resumes over a log that no longer holds every change):
  * <ul>
  *   <li>the same records and fields everywhere (convergence);</li>
  *   <li>no write lost except where a newer write of the same field, or a newer delete, wins;</li>
@@ -49,7 +50,7 @@ class ConvergencePropertyTest {
 
     enum Shape { CHAIN, HUB, MESH, PAIRS }
 
-    enum Kind { UPSERT, UPDATE, DELETE, DISCONNECT, RECONNECT, SETTLE }
+    enum Kind { UPSERT, UPDATE, DELETE, DISCONNECT, RECONNECT, SETTLE, COMPACT }
 
     record Op(Kind kind, int node, int collection, int record, Map<String, Long> fields, int edge) {
         @Override
@@ -57,6 +58,7 @@ class ConvergencePropertyTest {
             return switch (kind) {
                 case UPSERT, UPDATE -> kind + "@" + node + " " + COLLECTIONS[collection] + "/r" + record + " " + fields;
                 case DELETE -> kind + "@" + node + " " + COLLECTIONS[collection] + "/r" + record;
+                case COMPACT -> kind + "@" + node;
                 default -> kind + " edge " + edge;
             };
         }
@@ -113,8 +115,8 @@ class ConvergencePropertyTest {
         int records = 2 + r.nextInt(4);
         for (int s = 0; s < steps; s++) {
             int roll = r.nextInt(100);
-            Kind kind = roll < 35 ? Kind.UPSERT : roll < 55 ? Kind.UPDATE : roll < 70 ? Kind.DELETE
-                    : roll < 82 ? Kind.DISCONNECT : roll < 94 ? Kind.RECONNECT : Kind.SETTLE;
+            Kind kind = roll < 35 ? Kind.UPSERT : roll < 53 ? Kind.UPDATE : roll < 67 ? Kind.DELETE
+                    : roll < 79 ? Kind.DISCONNECT : roll < 91 ? Kind.RECONNECT : roll < 95 ? Kind.SETTLE : Kind.COMPACT;
             Map<String, Long> fields = new TreeMap<>();
             if (kind == Kind.UPSERT || kind == Kind.UPDATE) {
                 int k = 1 + r.nextInt(2);
@@ -148,8 +150,13 @@ class ConvergencePropertyTest {
             ids[i] = new UUID(0x0190_0000_0000_7000L | i, 0x8000_0000_0000_0000L | i);
         }
         try (Cluster c = new Cluster(new BlazeTopology())) {
+            // Every change of every node, as it commits: the log may be compacted under us.
+            List<List<ChangeEvent>> seen = new ArrayList<>();
             for (int i = 0; i < s.nodes(); i++) {
                 c.add("node" + i, i == 0 ? SyncRole.SERVER : SyncRole.CLIENT);
+                List<ChangeEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+                c.db(i).changes().subscribe(events::add);
+                seen.add(events);
             }
             Map<Integer, SyncConnection> links = new HashMap<>();
             for (int e = 0; e < s.edges().size(); e++) {
@@ -190,6 +197,7 @@ class ConvergencePropertyTest {
                             links.put(op.edge(), connect(c, s.edges().get(op.edge())));
                         }
                     }
+                    case COMPACT -> db.compact();
                     case SETTLE -> {
                         SyncConnection l = links.get(op.edge());
                         if (l != null) {
@@ -206,7 +214,7 @@ class ConvergencePropertyTest {
                 }
             }
             c.awaitIdle();
-            check(c, s, writes);
+            check(c, s, writes, seen);
         }
     }
 
@@ -269,12 +277,12 @@ class ConvergencePropertyTest {
         }
     }
 
-    private static void check(Cluster c, Schedule s, List<Write> writes) {
+    private static void check(Cluster c, Schedule s, List<Write> writes, List<List<ChangeEvent>> seen) {
         // Each node's own writes, in order, with the versions the database gave them.
         Map<Integer, List<ChangeEvent>> local = new HashMap<>();
         for (int i = 0; i < s.nodes(); i++) {
-            List<ChangeEvent> events = Cluster.history(c.db(i));
-            local.put(i, events.stream().filter(e -> !e.isRemote()).collect(Collectors.toList()));
+            assertThat(seen.get(i)).as("node %d's feed saw every change", i).hasSize((int) c.db(i).lastSequence());
+            local.put(i, seen.get(i).stream().filter(e -> !e.isRemote()).collect(Collectors.toList()));
         }
         Map<Key, Expected> model = new TreeMap<>();
         Map<Integer, Integer> cursor = new HashMap<>();
@@ -325,7 +333,7 @@ class ConvergencePropertyTest {
             assertThat(Cluster.contents(db)).as("records and fields of node %d", i).isEqualTo(expectedLive);
             Map<Key, Version> tombstones = new TreeMap<>();
             Map<Key, ChangeEvent> last = new HashMap<>();
-            for (ChangeEvent e : Cluster.history(db)) {
+            for (ChangeEvent e : seen.get(i)) {
                 last.put(new Key(e.collection(), e.recordId()), e);
             }
             last.forEach((key, e) -> {

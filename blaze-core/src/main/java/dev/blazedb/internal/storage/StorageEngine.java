@@ -139,13 +139,21 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     record ScanHint(Generation gen, long nextSequence, long position) {
     }
 
-    /** Per-thread read state. */
-    private final class Reader {
-        final FrameCipher cipher = new FrameCipher(dataKey, null);
+    /**
+     * Per-thread read state. Static, so that a thread's {@code ThreadLocal} value never refers to
+     * its engine: long-lived threads (a pool, the main thread) that read from many databases
+     * would otherwise keep every one of them alive after it is closed.
+     */
+    private static final class Reader {
+        final FrameCipher cipher;
         final EntryView view = new EntryView();
         byte[] frame = new byte[4096];
         byte[] plain = new byte[4096];
         final byte[] lengthBuf = new byte[4];
+
+        Reader(SecretKey key) {
+            this.cipher = new FrameCipher(key, null);
+        }
 
         byte[] frame(int len) {
             if (frame.length < len) {
@@ -177,7 +185,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     private final ReentrantLock flushLock = new ReentrantLock();
     private final ReentrantLock maintenanceLock = new ReentrantLock();
     private final FrameCipher writerCipher;
-    private final ThreadLocal<Reader> readers = ThreadLocal.withInitial(Reader::new);
+    private final ThreadLocal<Reader> readers;
     private final Durability durability;
     private final AtomicBoolean checkpointScheduled = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -223,6 +231,8 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         this.header = header;
         this.lock = lock;
         this.writerCipher = new FrameCipher(dataKey, nonces);
+        SecretKey key = dataKey;
+        this.readers = ThreadLocal.withInitial(() -> new Reader(key));
         this.durability = file == null ? Durability.OS : options.durability();
         this.feed = new ChangeFeed(this, options.changeBufferSize(), options.blockingScheduler());
         this.flusher = new Thread(this::flusherLoop, "blazedb-flusher-" + name);
@@ -1107,6 +1117,26 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     public long storedResumePoint(NodeId peer) {
         Checkpoint.MetaValue v = gen.meta.get(resumeKey(peer));
         return v == null || v.value().length != 8 ? 0 : Bytes.getLong(v.value(), 0);
+    }
+
+    /** Resume points advanced past changes a peer skipped, not yet persisted (sync keeps them here). */
+    private final ConcurrentHashMap<NodeId, Long> skippedResumePoints = new ConcurrentHashMap<>();
+
+    /** The resume point for {@code peer}: stored, or advanced in memory past skipped changes. */
+    public long resumePoint(NodeId peer) {
+        long stored = closed ? 0 : storedResumePoint(peer);
+        Long mem = skippedResumePoints.get(peer);
+        return mem == null ? stored : Math.max(stored, mem);
+    }
+
+    /** Records that {@code peer}'s log up to {@code point} is applied; persisted now when asked. */
+    public void advanceResumePoint(NodeId peer, long point, boolean persistNow) {
+        skippedResumePoints.merge(peer, point, Math::max);
+        if (persistNow && !closed && storedResumePoint(peer) < point) {
+            byte[] v = new byte[8];
+            Bytes.putLong(v, 0, point);
+            putMeta(resumeKey(peer), v);
+        }
     }
 
     /** One change of a remote batch that will be written. */

@@ -157,6 +157,7 @@ public final class SyncSession {
     private volatile Outcome pendingOutcome;
     private volatile Throwable pendingError;
     private final AtomicBoolean endedOnce = new AtomicBoolean();
+    private volatile Disposable goodbyeTimer;
 
     // Progress (see docs/sync.md, "Idle")
     private volatile long covered;
@@ -344,7 +345,11 @@ public final class SyncSession {
         source.cancel();
         outbound.goodbye(SyncCodec.goodbye(reason, message));
         // A peer that no longer reads must not keep us waiting for the GOODBYE to be written.
-        Mono.delay(config.goodbyeTimeout()).subscribe(t -> connection.dispose());
+        // (Cancelled when the session ends, so the timer does not keep a closed session alive.)
+        goodbyeTimer = Mono.delay(config.goodbyeTimeout()).subscribe(t -> connection.dispose());
+        if (phase.get() == PHASE_ENDED) {
+            goodbyeTimer.dispose();
+        }
     }
 
     private void fail(int reason, Throwable error) {
@@ -357,6 +362,10 @@ public final class SyncSession {
             return;
         }
         phase.set(PHASE_ENDED);
+        Disposable timer = goodbyeTimer;
+        if (timer != null) {
+            timer.dispose();
+        }
         source.cancel();
         connection.dispose();
         if (error != null) {

@@ -8,31 +8,26 @@ import dev.blazedb.RowLevelSecurity;
 import dev.blazedb.internal.InternalAccess;
 import dev.blazedb.internal.storage.StorageEngine;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Flux;
 
-/** The {@link SyncStore} of each database: one per database instance, shared by topologies. */
+/**
+ * The {@link SyncStore} of a database: a light view of its engine (all state lives in the engine,
+ * so any number of views of one database agree, and nothing here keeps a closed database alive).
+ */
 public final class SyncStores {
-
-    private static final Map<BlazeDBClient, SyncStore> STORES = new WeakHashMap<>();
 
     private SyncStores() {
     }
 
     /** The store of {@code db}. */
-    public static synchronized SyncStore of(BlazeDBClient db) {
-        // The value must not reference the key, or the weak map would keep every database alive.
-        return STORES.computeIfAbsent(db, d -> new EngineStore(d.security(), InternalAccess.engine(d)));
+    public static SyncStore of(BlazeDBClient db) {
+        return new EngineStore(db.security(), InternalAccess.engine(db));
     }
 
     /** A {@link SyncStore} over a database's {@link StorageEngine}. */
     private static final class EngineStore implements SyncStore {
         private final RowLevelSecurity security;
         private final StorageEngine engine;
-        /** Resume points advanced by skipped stretches, not yet persisted. */
-        private final Map<NodeId, Long> advanced = new ConcurrentHashMap<>();
 
         EngineStore(RowLevelSecurity security, StorageEngine engine) {
             this.security = security;
@@ -71,19 +66,12 @@ public final class SyncStores {
 
         @Override
         public long resumePoint(NodeId peer) {
-            long stored = engine.isClosed() ? 0 : engine.storedResumePoint(peer);
-            Long mem = advanced.get(peer);
-            return mem == null ? stored : Math.max(stored, mem);
+            return engine.resumePoint(peer);
         }
 
         @Override
         public void advanceResumePoint(NodeId peer, long point, boolean persistNow) {
-            advanced.merge(peer, point, Math::max);
-            if (persistNow && !engine.isClosed() && engine.storedResumePoint(peer) < point) {
-                byte[] v = new byte[8];
-                java.nio.ByteBuffer.wrap(v).putLong(point);
-                engine.putMeta(StorageEngine.resumeKey(peer), v);
-            }
+            engine.advanceResumePoint(peer, point, persistNow);
         }
 
         @Override
