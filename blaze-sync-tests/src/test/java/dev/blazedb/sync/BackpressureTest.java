@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BackpressureTest {
 
-    private static final int CHANGES = 1_000_000;
+    private static final int CHANGES = Integer.getInteger("blaze.test.backpressure.changes", 1_000_000);
     private static final int RECORDS = 1_000;
     private static final long BOUND = 64L << 20;
 

@@ -1016,6 +1016,9 @@ public final class SyncSession {
                 }
             }
             announced = through; // after the frames are queued: see statusMessage
+            // The ACK may already be back (the memory transport applies the batch inside data()):
+            // look again now that announced has moved.
+            checkIdle();
             listener.progress(SyncSession.this);
         }
 
