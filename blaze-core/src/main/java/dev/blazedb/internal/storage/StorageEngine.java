@@ -851,7 +851,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             g.sparse.maybeAdd(seq, pos);
             end = pos + lastFrameLength;
             feed.publish(event(seq, collection, p.id(), ChangeType.INSERT, p.record(), nodeId, seq, hlc, false,
-                    deletedAt == null ? null : new SyncMeta(null, deletedAt, null, false)));
+                    new SyncMeta(null, deletedAt, null, false, p.body())));
             commitPoint = new CommitPoint(seq, end, g);
         } finally {
             writeLock.unlock();
@@ -923,7 +923,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                     g.sparse.maybeAdd(seq, positions[i]);
                     Version deletedAt = deletedAts == null ? null : deletedAts[i];
                     feed.publish(event(seq, collection, p.id(), ChangeType.INSERT, p.record(), nodeId, seq, hlcs[i], false,
-                            deletedAt == null ? null : new SyncMeta(null, deletedAt, null, false)));
+                            new SyncMeta(null, deletedAt, null, false, p.body())));
                 }
             } finally {
                 visibility.unlockWrite(stamp);
@@ -1011,7 +1011,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             g.sparse.maybeAdd(seq, pos);
             end = pos + lastFrameLength;
             feed.publish(event(seq, collection, id, type, stored, nodeId, seq, hlc, false,
-                    versions == null && deletedAt == null ? null : new SyncMeta(versions, deletedAt, null, false)));
+                    new SyncMeta(versions, deletedAt, null, false, body)));
             commitPoint = new CommitPoint(seq, end, g);
             result = exists ? UPDATED : CREATED;
         } finally {
@@ -1171,14 +1171,32 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             ensureWritable();
             g = gen;
             Reader r = readers.get();
-            Map<Touched, RecordState> touched = new java.util.HashMap<>();
+            // Records written earlier in this batch: their new state (a RecordState), or the
+            // change that created them through the fast path (its state is computed if needed).
+            Map<Touched, Object> touched = changes.size() == 1 ? null : new java.util.HashMap<>();
             List<Planned> plan = new ArrayList<>(changes.size());
             for (SyncMessage.Change c : changes) {
                 clock.receive(c.hlc());
                 UUID id = c.recordId();
-                Touched key = new Touched(c.collection(), id);
-                RecordState local = touched.get(key);
-                if (local == null) {
+                Touched key = touched == null ? null : new Touched(c.collection(), id);
+                Object earlier = touched == null ? null : touched.get(key);
+                RecordState local;
+                if (earlier instanceof SyncMessage.Change e) {
+                    local = e.state();
+                } else if (earlier != null) {
+                    local = (RecordState) earlier;
+                } else if (isNew(g, c)) {
+                    // Fast path: a record this database has never seen. The merge of nothing with
+                    // the change is the change itself, so it is stored as received.
+                    Planned p = planNew(c, peer, admission, rejected);
+                    if (p != null) {
+                        plan.add(p);
+                        if (touched != null) {
+                            touched.put(key, c);
+                        }
+                    }
+                    continue;
+                } else {
                     local = storedState(g, c.collection(), id, r);
                 }
                 RecordState incoming = c.state();
@@ -1193,25 +1211,28 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                     rejected.add(new SyncStore.Rejected(c, no));
                     continue;
                 }
-                touched.put(key, merged);
+                if (touched != null) {
+                    touched.put(key, merged);
+                }
                 boolean pure = merged.equals(incoming);
                 int flags = LogFormat.FLAG_REMOTE | (pure ? 0 : LogFormat.FLAG_MERGED);
                 if (merged.live()) {
                     Version entry = new Version(c.hlc(), c.origin());
                     java.util.TreeMap<String, Version> ex = merged.exceptions(entry);
                     byte[] fv = ex.isEmpty() ? null : FieldVersions.encode(ex);
-                    byte[] body = encode(proposed);
+                    byte[] body = pure && c.body() != null && c.bodyHasId() ? c.body() : encode(proposed);
                     if (!local.live()) {
                         flags |= LogFormat.FLAG_CREATE;
                     }
-                    SyncMeta meta = new SyncMeta(fv, merged.deletedAt(), peer, !pure);
+                    SyncMeta meta = new SyncMeta(fv, merged.deletedAt(), peer, !pure, body);
                     plan.add(new Planned(c, LogFormat.KIND_PUT, flags, c.hlc(), c.origin(), body,
                             SyncSections.encode(fv, merged.deletedAt(), peer),
                             local.live() ? ChangeType.UPDATE : ChangeType.INSERT, proposed, meta));
                 } else {
                     Version d = merged.deletedAt();
                     plan.add(new Planned(c, LogFormat.KIND_TOMBSTONE, flags, d.hlc(), d.node(), null,
-                            SyncSections.encode(null, null, peer), ChangeType.DELETE, null, new SyncMeta(null, null, peer, !pure)));
+                            SyncSections.encode(null, null, peer), ChangeType.DELETE, null,
+                            new SyncMeta(null, null, peer, !pure, null)));
                 }
             }
             applied = plan.size();
@@ -1260,6 +1281,37 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         }
         afterCommit(g, end);
         return new SyncStore.ApplyResult(applied, rejected);
+    }
+
+    /**
+     * Whether {@code c} is a live record this database has never seen (no entry, not even a
+     * tombstone) and that carries no delete version: merging it changes nothing about it.
+     */
+    private static boolean isNew(Generation g, SyncMessage.Change c) {
+        if (c.tombstone() || c.deletedAt() != null) {
+            return false;
+        }
+        CollectionIndex ci = g.collections.get(c.collection());
+        return ci == null || ci.index.get(c.recordId()) == 0;
+    }
+
+    /** The entry for a record seen for the first time (see {@link #isNew}); null when not written. */
+    private Planned planNew(SyncMessage.Change c, NodeId peer, SyncStore.Admission admission, List<SyncStore.Rejected> rejected) {
+        BlazeDataRecord record = c.record();
+        if (record.size() == 0 || record.size() == 1 && c.bodyHasId()) {
+            return null; // nothing but an id: not a live record
+        }
+        boolean hasId = c.bodyHasId();
+        BlazeDataRecord proposed = hasId ? record : record.with(RecordState.ID_FIELD, BlazeValue.uuid(c.recordId()));
+        SyncStore.Rejection no = admission.admit(c, null, proposed);
+        if (no != null) {
+            rejected.add(new SyncStore.Rejected(c, no));
+            return null;
+        }
+        byte[] body = hasId && c.body() != null ? c.body() : encode(proposed);
+        byte[] fv = c.exceptions().isEmpty() ? null : FieldVersions.encode(c.exceptions());
+        return new Planned(c, LogFormat.KIND_PUT, LogFormat.FLAG_REMOTE | LogFormat.FLAG_CREATE, c.hlc(), c.origin(), body,
+                SyncSections.encode(fv, null, peer), ChangeType.INSERT, proposed, new SyncMeta(fv, null, peer, false, body));
     }
 
     /** The state stored for a record (absent, tombstone or live with versions); under the write lock. */

@@ -100,10 +100,11 @@ final class SyncSections {
         NodeId via = v.viaOffset < 0 ? null
                 : node(Bytes.getLong(v.buf, v.viaOffset), Bytes.getLong(v.buf, v.viaOffset + 8), self);
         boolean merged = (v.flags & LogFormat.FLAG_MERGED) != 0;
-        if (fv == null && deletedAt == null && via == null && !merged) {
+        byte[] body = v.kind == LogFormat.KIND_PUT ? v.body() : null;
+        if (fv == null && deletedAt == null && via == null && !merged && body == null) {
             return null;
         }
-        return new SyncMeta(fv, deletedAt, via, merged);
+        return new SyncMeta(fv, deletedAt, via, merged, body);
     }
 
     /**

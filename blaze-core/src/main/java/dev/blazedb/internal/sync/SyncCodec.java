@@ -241,6 +241,16 @@ public final class SyncCodec {
         }
 
         /**
+         * Appends one change whose record is already encoded ({@code body}, null for a tombstone);
+         * the caller has checked the size against its limit.
+         */
+        public void appendEncoded(long sequence, boolean tombstone, long hlc, NodeId origin, long originSequence, UUID id,
+                                  byte[] collectionUtf8, Version deletedAt, byte[] fieldVersions, byte[] body) {
+            append(sequence, tombstone, hlc, origin, originSequence, id, collectionUtf8, deletedAt, fieldVersions, null,
+                    body == null ? 0 : body.length, body);
+        }
+
+        /**
          * Appends one change; the caller has checked the size against its limit. {@code record}
          * is encoded in place (null for a tombstone); {@code bodySize} is its
          * {@link BlazeBinary#encodedSize} size.
@@ -248,6 +258,13 @@ public final class SyncCodec {
         public void append(long sequence, boolean tombstone, long hlc, NodeId origin, long originSequence, UUID id,
                            byte[] collectionUtf8, Version deletedAt, byte[] fieldVersions, BlazeDataRecord record,
                            int bodySize) {
+            append(sequence, tombstone, hlc, origin, originSequence, id, collectionUtf8, deletedAt, fieldVersions, record,
+                    bodySize, null);
+        }
+
+        private void append(long sequence, boolean tombstone, long hlc, NodeId origin, long originSequence, UUID id,
+                            byte[] collectionUtf8, Version deletedAt, byte[] fieldVersions, BlazeDataRecord record,
+                            int bodySize, byte[] encoded) {
             int size = changeSize(collectionUtf8, deletedAt, fieldVersions, bodySize, tombstone);
             ensure(size);
             ByteBuffer b = ByteBuffer.wrap(buf);
@@ -270,7 +287,11 @@ public final class SyncCodec {
             }
             if (!tombstone) {
                 b.putInt(bodySize);
-                BlazeBinary.encode(record, false, b);
+                if (encoded != null) {
+                    b.put(encoded);
+                } else {
+                    BlazeBinary.encode(record, false, b);
+                }
             }
             pos = b.position();
             count++;
@@ -445,6 +466,7 @@ public final class SyncCodec {
             }
             boolean tombstone = kind == KIND_TOMBSTONE;
             BlazeDataRecord record = null;
+            byte[] body = null;
             if (tombstone) {
                 if (deletedAt != null || !exceptions.isEmpty()) {
                     throw r.fail("tombstone change " + i + " carries field versions or a delete version");
@@ -457,6 +479,7 @@ public final class SyncCodec {
                 } catch (BlazeBinaryException e) {
                     throw r.failAt(bodyStart, "change " + i + " has an undecodable record: " + e.getMessage());
                 }
+                body = java.util.Arrays.copyOfRange(r.buf, r.pos, r.pos + len);
                 r.pos += len;
                 BlazeValue idValue = record.fields().get(RecordState.ID_FIELD);
                 if (idValue != null && !(idValue instanceof BlazeValue.UuidValue u && u.value().equals(id))) {
@@ -472,7 +495,7 @@ public final class SyncCodec {
                 }
             }
             changes.add(new SyncMessage.Change(seq, tombstone, hlc, origin, originSeq, id, collection, deletedAt,
-                    exceptions, record));
+                    exceptions, record, body));
         }
         return new SyncMessage.Changes(covered, changes);
     }

@@ -58,9 +58,36 @@ public sealed interface SyncMessage {
      * @param deletedAt      the record's latest delete, for a live record; null when none
      * @param exceptions     the fields whose version is not (hlc, origin)
      * @param record         the record (with its id field); null for a tombstone
+     * @param body           the record's BlazeBinary bytes as received (null for a tombstone, or
+     *                       when the change was built in memory); not part of equality
      */
     record Change(long sequence, boolean tombstone, long hlc, NodeId origin, long originSequence, UUID recordId,
-                  String collection, Version deletedAt, Map<String, Version> exceptions, BlazeDataRecord record) {
+                  String collection, Version deletedAt, Map<String, Version> exceptions, BlazeDataRecord record,
+                  byte[] body) {
+
+        /** A change without its received bytes. */
+        public Change(long sequence, boolean tombstone, long hlc, NodeId origin, long originSequence, UUID recordId,
+                      String collection, Version deletedAt, Map<String, Version> exceptions, BlazeDataRecord record) {
+            this(sequence, tombstone, hlc, origin, originSequence, recordId, collection, deletedAt, exceptions, record, null);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Change c && sequence == c.sequence && tombstone == c.tombstone && hlc == c.hlc
+                    && originSequence == c.originSequence && origin.equals(c.origin) && recordId.equals(c.recordId)
+                    && collection.equals(c.collection) && java.util.Objects.equals(deletedAt, c.deletedAt)
+                    && exceptions.equals(c.exceptions) && java.util.Objects.equals(record, c.record);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(sequence, recordId, hlc);
+        }
+
+        /** Whether the received record carries its id field (so its bytes can be stored as they are). */
+        public boolean bodyHasId() {
+            return record != null && record.fields().get(RecordState.ID_FIELD) != null;
+        }
 
         /** The state this change describes. */
         public RecordState state() {

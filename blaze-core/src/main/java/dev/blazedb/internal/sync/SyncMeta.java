@@ -13,8 +13,10 @@ import dev.blazedb.NodeId;
  * @param deletedAt     the record's latest delete, for a live record; null when none
  * @param via           the peer a remote change was received from; null for local writes
  * @param merged        whether the stored state differs from what the peer sent (local state merged in)
+ * @param body          the stored record's exact BlazeBinary bytes, so a sender need not encode it
+ *                      again; null when not at hand (deletes)
  */
-public record SyncMeta(byte[] fieldVersions, Version deletedAt, NodeId via, boolean merged) {
+public record SyncMeta(byte[] fieldVersions, Version deletedAt, NodeId via, boolean merged, byte[] body) {
 
     /** No field versions. */
     public static final byte[] NO_VERSIONS = new byte[0];
@@ -24,8 +26,8 @@ public record SyncMeta(byte[] fieldVersions, Version deletedAt, NodeId via, bool
         fieldVersions = fieldVersions == null ? NO_VERSIONS : fieldVersions;
     }
 
-    /** Whether this meta says nothing beyond the defaults. */
-    public boolean isEmpty() {
-        return fieldVersions.length == 0 && deletedAt == null && via == null && !merged;
+    /** A meta with only the body: a plain local insert. */
+    public static SyncMeta ofBody(byte[] body) {
+        return new SyncMeta(null, null, null, false, body);
     }
 }

@@ -163,6 +163,8 @@ public final class SyncSession {
     private volatile long covered;
     /** The covered-through of the last batch or progress STATUS handed to the outbound queue. */
     private volatile long announced;
+    /** A STATUS of ours reported less than our head: send one when the outbound flow catches up. */
+    private volatile boolean owesProgress;
     private final AtomicLong unacked = new AtomicLong();
     private final ConcurrentLinkedDeque<long[]> inFlight = new ConcurrentLinkedDeque<>();
     private volatile long ackedByPeer;
@@ -427,17 +429,36 @@ public final class SyncSession {
                 sink.error(new dev.blazedb.transport.ConnectionClosedException("the sync connection is closed"));
                 return;
             }
-            outbound.control(SyncCodec.status(statusMessage(id, true)));
+            outbound.ordered(SyncCodec.status(statusMessage(id, true)));
         });
     }
 
+    /**
+     * This side's STATUS. Every STATUS travels in the same queue as the CHANGES frames, behind the
+     * ones queued before it, so the covered-through it reports never counts a change the peer has
+     * not received: it is what was handed to the queue ({@code announced}), or {@code covered}
+     * when no change is buffered (covered is read first; a change is buffered, buffered > 0,
+     * before covered moves past it, and its frame is queued before buffered returns to 0). A side
+     * that sends nothing covers its whole log.
+     */
     private SyncMessage.Status statusMessage(int requestId, boolean replyRequested) {
         long head = store.lastSequence();
-        // A side that sends nothing has nothing outstanding: it covers its whole log. A side that
-        // sends reports only what it has handed to the outbound queue: the STATUS travels in the
-        // same queue behind those frames, so the peer never counts a change it has not received.
-        long cov = sending ? Math.min(announced, head) : head;
+        long cov;
+        if (!sending) {
+            cov = head;
+        } else {
+            cov = Math.min(head, passed());
+            if (cov < head) {
+                owesProgress = true; // tell the peer once the outbound flow has passed the rest
+            }
+        }
         return new SyncMessage.Status(head, cov, appliedFromPeer, requestId, replyRequested);
+    }
+
+    /** How far the outbound flow has passed the log with nothing held back: see {@link #statusMessage}. */
+    private long passed() {
+        long c = covered;
+        return source.buffered == 0 ? Math.max(c, announced) : announced;
     }
 
     private void checkIdle() {
@@ -448,7 +469,7 @@ public final class SyncSession {
             if (!w.replied || phase.get() != PHASE_OPEN) {
                 continue;
             }
-            boolean outDone = !sending || (announced >= w.target && unacked.get() == 0);
+            boolean outDone = !sending || (passed() >= w.target && unacked.get() == 0);
             boolean inDone = !receiving || appliedFromPeer >= w.peerHeadAtReply;
             if (outDone && inDone && waiters.remove(w)) {
                 waitersById.remove(w.id);
@@ -930,6 +951,7 @@ public final class SyncSession {
             if (left <= 0 || ev.sequence() >= store.lastSequence()) {
                 flush();
                 maybeRequest();
+                checkIdle();
             }
         }
 
@@ -954,7 +976,9 @@ public final class SyncSession {
                 }
             }
             byte[] versions = meta == null ? null : meta.fieldVersions();
+            byte[] encoded = tombstone || meta == null ? null : meta.body();
             if (!tombstone && !policy.excludeFields().isEmpty()) {
+                encoded = null;
                 for (String f : policy.excludeFields()) {
                     if (record.has(f)) {
                         record = record.without(f);
@@ -969,14 +993,19 @@ public final class SyncSession {
                 }
             }
             Version deletedAt = meta == null ? null : meta.deletedAt();
-            byte[] coll = ev.collection().getBytes(StandardCharsets.UTF_8);
-            int bodySize = tombstone ? 0 : BlazeBinary.encodedSize(record, false);
+            byte[] coll = collectionBytes(ev.collection());
+            int bodySize = tombstone ? 0 : encoded != null ? encoded.length : BlazeBinary.encodedSize(record, false);
             int size = SyncCodec.ChangesWriter.changeSize(coll, deletedAt, versions, bodySize, tombstone);
             if (writer.count() > 0 && writer.size() + size > maxPayload) {
                 flush();
             }
-            writer.append(ev.sequence(), tombstone, ev.timestamp(), ev.origin(), ev.originSequence(), ev.recordId(),
-                    coll, deletedAt, versions, record, bodySize);
+            if (encoded != null || tombstone) {
+                writer.appendEncoded(ev.sequence(), tombstone, ev.timestamp(), ev.origin(), ev.originSequence(),
+                        ev.recordId(), coll, deletedAt, versions, encoded);
+            } else {
+                writer.append(ev.sequence(), tombstone, ev.timestamp(), ev.origin(), ev.originSequence(), ev.recordId(),
+                        coll, deletedAt, versions, record, bodySize);
+            }
             buffered = writer.count();
             if (writer.size() >= maxPayload || writer.count() >= config.batchChanges()) {
                 covered = ev.sequence();
@@ -984,12 +1013,30 @@ public final class SyncSession {
             }
         }
 
-        /** Closes the current batch, or announces skipped progress when there is none. */
+        private String lastCollection;
+        private byte[] lastCollectionBytes;
+
+        private byte[] collectionBytes(String collection) {
+            if (!collection.equals(lastCollection)) {
+                lastCollection = collection;
+                lastCollectionBytes = collection.getBytes(StandardCharsets.UTF_8);
+            }
+            return lastCollectionBytes;
+        }
+
+        /**
+         * Closes the current batch. When there is none (everything since the last one was
+         * skipped), the peer is told of the progress only when it needs it: a STATUS reply of
+         * ours reported less than our head (so its awaitIdle waits for this), or the skipped
+         * stretch has grown long (so its resume point moves on).
+         */
         void flush() {
             long cov = covered;
             int n = writer.count();
             if (n == 0) {
-                if (cov > announced && cov >= store.lastSequence()) {
+                if (cov > announced && cov >= store.lastSequence()
+                        && (owesProgress || cov - announced >= PERSIST_SKIP_EVERY)) {
+                    owesProgress = false;
                     long head = store.lastSequence();
                     outbound.ordered(SyncCodec.status(new SyncMessage.Status(head, Math.min(cov, head), appliedFromPeer, 0, false)));
                     announced = cov;
@@ -1002,7 +1049,6 @@ public final class SyncSession {
             long through = Math.max(cov, last);
             byte[] payload = writer.finish(through);
             writer.reset();
-            buffered = 0;
             unacked.addAndGet(n);
             inFlight.addLast(new long[] {through, n, System.nanoTime()});
             sent.add(n);
@@ -1015,7 +1061,11 @@ public final class SyncSession {
                     outbound.data(f);
                 }
             }
-            announced = through; // after the frames are queued: see statusMessage
+            buffered = 0; // after the frames are queued: see statusMessage
+            announced = through;
+            if (through >= store.lastSequence()) {
+                owesProgress = false;
+            }
             // The ACK may already be back (the memory transport applies the batch inside data()):
             // look again now that announced has moved.
             checkIdle();

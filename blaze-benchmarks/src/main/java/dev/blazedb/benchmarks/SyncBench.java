@@ -1,0 +1,423 @@
+package dev.blazedb.benchmarks;
+
+import dev.blazedb.Argon2Params;
+import dev.blazedb.BlazeDBClient;
+import dev.blazedb.BlazeOptions;
+import dev.blazedb.BlazeTopology;
+import dev.blazedb.ChangeEvent;
+import dev.blazedb.ConnectionMode;
+import dev.blazedb.Durability;
+import dev.blazedb.NodeId;
+import dev.blazedb.SyncConnection;
+import dev.blazedb.SyncRole;
+import dev.blazedb.data.BlazeDataRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import reactor.core.Disposable;
+
+/**
+ * The end-to-end sync harness of docs/benchmarks.md: two databases connected by a topology,
+ * measured from an insert on A until B's {@code changes()} emits the remote change.
+ *
+ * <pre>
+ * java -Xmx3g -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.SyncBench [options]
+ *   --transport memory      the transport (only memory so far)
+ *   --runs 3                repetitions; the report gives medians and keeps every run in the JSON
+ *   --rate 10000            open-loop latency: changes per second
+ *   --latency-seconds 10    measured seconds per latency run (after --warmup-seconds 3)
+ *   --changes 1000000       changes per throughput run
+ *   --batch 1000            records per insertMany in the batched throughput run
+ *   --initial 1000000       records A holds before the connection exists (initial sync)
+ *   --storage memory        memory (in-memory databases) or file (a temporary directory)
+ *   --durability group      file storage only: sync, group or os
+ *   --out target/sync-bench where the Markdown report and the JSON go
+ * </pre>
+ *
+ * <p>Latency is open loop: change i is due at {@code start + i / rate}; the sender waits (spinning)
+ * for that moment and inserts. Each latency goes into an HdrHistogram with
+ * {@code recordValueWithExpectedInterval(latency, 1 / rate)}, which adds the samples a stalled
+ * sender did not get to send (coordinated-omission correction). A second histogram measures from
+ * the due time instead, the other common correction; both are in the JSON.
+ *
+ * <p>Records: five fields (uuid, a 32-character string, int, double, bool), 79 bytes in
+ * BlazeBinary ({@link BenchmarkRecords#standard(long)}).
+ */
+public final class SyncBench {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(10);
+
+    private SyncBench() {
+    }
+
+    /** The options. */
+    record Options(String transport, int runs, int rate, double latencySeconds, double warmupSeconds, int changes,
+                   int batch, int initial, String storage, String durability, Path out) {
+
+        static Options parse(String[] args) {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("-h") || a.equals("--help")) {
+                    usage(null);
+                }
+                if (!a.startsWith("--") || i + 1 >= args.length) {
+                    usage("bad argument: " + a);
+                }
+                m.put(a.substring(2), args[++i]);
+            }
+            Options o = new Options(m.getOrDefault("transport", "memory"), intOf(m, "runs", 3), intOf(m, "rate", 10_000),
+                    doubleOf(m, "latency-seconds", 10), doubleOf(m, "warmup-seconds", 3), intOf(m, "changes", 1_000_000),
+                    intOf(m, "batch", 1000), intOf(m, "initial", 1_000_000), m.getOrDefault("storage", "memory"),
+                    m.getOrDefault("durability", "group"), Path.of(m.getOrDefault("out", "target/sync-bench")));
+            for (String k : m.keySet()) {
+                if (!List.of("transport", "runs", "rate", "latency-seconds", "warmup-seconds", "changes", "batch", "initial",
+                        "storage", "durability", "out").contains(k)) {
+                    usage("unknown option --" + k);
+                }
+            }
+            if (!o.transport.equals("memory")) {
+                usage("only --transport memory is available so far");
+            }
+            return o;
+        }
+
+        private static int intOf(Map<String, String> m, String k, int def) {
+            return m.containsKey(k) ? Integer.parseInt(m.get(k).replace("_", "")) : def;
+        }
+
+        private static double doubleOf(Map<String, String> m, String k, double def) {
+            return m.containsKey(k) ? Double.parseDouble(m.get(k)) : def;
+        }
+
+        private static void usage(String problem) {
+            if (problem != null) {
+                System.err.println(problem);
+            }
+            System.err.println("usage: SyncBench [--transport memory] [--runs 3] [--rate 10000] [--latency-seconds 10]"
+                    + " [--warmup-seconds 3] [--changes 1000000] [--batch 1000] [--initial 1000000]"
+                    + " [--storage memory|file] [--durability sync|group|os] [--out target/sync-bench]");
+            System.exit(problem == null ? 0 : 2);
+        }
+
+        String describeStorage() {
+            return storage.equals("memory") ? "in-memory databases (no durability)"
+                    : "file databases, " + durability.toUpperCase(Locale.ROOT) + " durability";
+        }
+    }
+
+    /** Two connected databases. */
+    private static final class Pair implements AutoCloseable {
+        final BlazeDBClient a;
+        final BlazeDBClient b;
+        final BlazeTopology topology = new BlazeTopology();
+        final NodeId ia;
+        final NodeId ib;
+        final Path dir;
+        SyncConnection connection;
+
+        Pair(Options o, boolean connect) throws IOException {
+            dir = o.storage.equals("file") ? Files.createTempDirectory("sync-bench") : null;
+            a = open(o, "A");
+            b = open(o, "B");
+            ia = topology.register(a, "A", SyncRole.SERVER).block(TIMEOUT);
+            ib = topology.register(b, "B", SyncRole.CLIENT).block(TIMEOUT);
+            if (connect) {
+                connect();
+            }
+        }
+
+        void connect() {
+            connection = topology.connectLocal(ia, ib, ConnectionMode.BIDIRECTIONAL).block(TIMEOUT);
+        }
+
+        private BlazeDBClient open(Options o, String name) {
+            if (dir == null) {
+                return BlazeDBClient.inMemory(name);
+            }
+            Durability d = switch (o.durability) {
+                case "sync" -> Durability.SYNC;
+                case "os" -> Durability.OS;
+                default -> Durability.group();
+            };
+            return new BlazeDBClient(name, dir.resolve(name + ".blazedb"), "sync-bench-password",
+                    BlazeOptions.builder().argon2(Argon2Params.of(1024, 1, 1)).durability(d).build());
+        }
+
+        @Override
+        public void close() throws IOException {
+            topology.close();
+            a.close();
+            b.close();
+            if (dir != null) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Scenarios
+
+    /** Latency percentiles in microseconds. */
+    record Latency(int rate, long count, double p50, double p90, double p99, double p999, double max,
+                   double dueP50, double dueP99, double dueMax) {
+    }
+
+    static Latency latency(Options o) throws IOException {
+        try (Pair p = new Pair(o, true)) {
+            long interval = 1_000_000_000L / o.rate;
+            int warm = (int) (o.warmupSeconds * o.rate);
+            int measured = (int) (o.latencySeconds * o.rate);
+            int total = warm + measured;
+            long[] sentAt = new long[total];
+            long[] dueAt = new long[total];
+            Histogram corrected = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            Histogram fromDue = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            CountDownLatch done = new CountDownLatch(total);
+            Disposable sub = p.b.changes().filter(ChangeEvent::isRemote).subscribe(e -> {
+                long now = System.nanoTime();
+                int i = (int) (e.record().orElseThrow().integer("count").orElseThrow() - 1_000_003L);
+                if (i >= warm) {
+                    corrected.recordValueWithExpectedInterval(now - sentAt[i], interval);
+                    fromDue.recordValue(Math.max(0, now - dueAt[i]));
+                }
+                done.countDown();
+            });
+            BlazeDataRecord[] records = new BlazeDataRecord[total];
+            for (int i = 0; i < total; i++) {
+                records[i] = BenchmarkRecords.standard(i);
+            }
+            long start = System.nanoTime() + 1_000_000;
+            for (int i = 0; i < total; i++) {
+                long due = start + i * interval;
+                long now;
+                while ((now = System.nanoTime()) < due) {
+                    Thread.onSpinWait();
+                }
+                dueAt[i] = due;
+                sentAt[i] = now;
+                p.a.insert(records[i]);
+            }
+            await(done, "latency run");
+            sub.dispose();
+            return new Latency(o.rate, corrected.getTotalCount(), us(corrected.getValueAtPercentile(50)),
+                    us(corrected.getValueAtPercentile(90)), us(corrected.getValueAtPercentile(99)),
+                    us(corrected.getValueAtPercentile(99.9)), us(corrected.getMaxValue()),
+                    us(fromDue.getValueAtPercentile(50)), us(fromDue.getValueAtPercentile(99)), us(fromDue.getMaxValue()));
+        }
+    }
+
+    /** Throughput in changes per second. */
+    record Throughput(int changes, int batch, double seconds, double perSecond) {
+    }
+
+    static Throughput throughput(Options o, int batch) throws IOException {
+        try (Pair p = new Pair(o, true)) {
+            int n = o.changes;
+            BlazeDataRecord[] records = new BlazeDataRecord[n];
+            for (int i = 0; i < n; i++) {
+                records[i] = BenchmarkRecords.standard(i);
+            }
+            CountDownLatch done = new CountDownLatch(1);
+            AtomicLong arrived = new AtomicLong();
+            Disposable sub = p.b.changes().filter(ChangeEvent::isRemote).subscribe(e -> {
+                if (arrived.incrementAndGet() == n) {
+                    done.countDown();
+                }
+            });
+            long t0 = System.nanoTime();
+            if (batch <= 1) {
+                for (BlazeDataRecord r : records) {
+                    p.a.insert(r);
+                }
+            } else {
+                for (int i = 0; i < n; i += batch) {
+                    p.a.insertMany(Arrays.asList(records).subList(i, Math.min(n, i + batch)));
+                }
+            }
+            await(done, "throughput run");
+            double s = (System.nanoTime() - t0) / 1e9;
+            sub.dispose();
+            return new Throughput(n, batch, s, n / s);
+        }
+    }
+
+    /** Initial sync: seconds until B holds everything A had before the connection. */
+    record InitialSync(int records, double seconds, double perSecond) {
+    }
+
+    static InitialSync initialSync(Options o) throws IOException {
+        try (Pair p = new Pair(o, false)) {
+            int n = o.initial;
+            List<BlazeDataRecord> chunk = new ArrayList<>(10_000);
+            for (int i = 0; i < n; i++) {
+                chunk.add(BenchmarkRecords.standard(i));
+                if (chunk.size() == 10_000 || i == n - 1) {
+                    p.a.insertMany(chunk);
+                    chunk.clear();
+                }
+            }
+            CountDownLatch done = new CountDownLatch(1);
+            AtomicLong arrived = new AtomicLong();
+            Disposable sub = p.b.changes().filter(ChangeEvent::isRemote).subscribe(e -> {
+                if (arrived.incrementAndGet() == n) {
+                    done.countDown();
+                }
+            });
+            System.gc();
+            long t0 = System.nanoTime();
+            p.connect();
+            await(done, "initial sync");
+            double s = (System.nanoTime() - t0) / 1e9;
+            sub.dispose();
+            if (p.b.count() != n) {
+                throw new IllegalStateException("B holds " + p.b.count() + " records, expected " + n);
+            }
+            return new InitialSync(n, s, n / s);
+        }
+    }
+
+    private static void await(CountDownLatch latch, String what) {
+        try {
+            if (!latch.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException(what + " did not finish in " + TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double us(long nanos) {
+        return nanos / 1000.0;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Running and reporting
+
+    /** One run of every scenario. */
+    record Run(Latency latency, Throughput single, Throughput batched, InitialSync initial) {
+    }
+
+    /**
+     * Runs the harness.
+     *
+     * @param args see the class documentation
+     */
+    public static void main(String[] args) throws IOException {
+        Options o = Options.parse(args);
+        MachineFacts machine = MachineFacts.probe();
+        System.out.println("SyncBench on " + o.transport + ", " + o.describeStorage() + "; " + machine.describe());
+        List<Run> runs = new ArrayList<>();
+        for (int r = 1; r <= o.runs; r++) {
+            Latency l = latency(o);
+            System.out.printf(Locale.ROOT, "run %d latency at %,d/s: p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us%n",
+                    r, o.rate, l.p50, l.p90, l.p99, l.p999, l.max);
+            Throughput single = throughput(o, 1);
+            System.out.printf(Locale.ROOT, "run %d throughput, single inserts: %,.0f changes/s%n", r, single.perSecond);
+            Throughput batched = throughput(o, o.batch);
+            System.out.printf(Locale.ROOT, "run %d throughput, insertMany(%d): %,.0f changes/s%n", r, o.batch, batched.perSecond);
+            InitialSync initial = initialSync(o);
+            System.out.printf(Locale.ROOT, "run %d initial sync of %,d records: %.2f s (%,.0f records/s)%n", r, initial.records,
+                    initial.seconds, initial.perSecond);
+            runs.add(new Run(l, single, batched, initial));
+        }
+        machine = machine.finished();
+        String md = markdown(o, machine, runs);
+        Files.createDirectories(o.out);
+        Path mdFile = o.out.resolve("sync-bench-" + o.transport + ".md");
+        Path jsonFile = o.out.resolve("sync-bench-" + o.transport + ".json");
+        Files.writeString(mdFile, md, StandardCharsets.UTF_8);
+        Files.writeString(jsonFile, json(o, machine, runs), StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.println(md);
+        System.out.println("written: " + mdFile + ", " + jsonFile);
+    }
+
+    private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+        double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    static String markdown(Options o, MachineFacts machine, List<Run> runs) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("### End-to-end sync, ").append(o.transport).append(" transport\n\n");
+        sb.append(String.format(Locale.ROOT, "Insert on A until B's `changes()` emits the remote change; %s; median of %d runs. "
+                + "Latency: open loop at %,d changes/s, %.0f s measured after %.0f s warm-up, HdrHistogram with "
+                + "coordinated-omission correction. Throughput: %,d changes. Initial sync: %,d records. Machine: %s.%n%n",
+                o.describeStorage(), runs.size(), o.rate, o.latencySeconds, o.warmupSeconds, o.changes, o.initial,
+                machine.describe()));
+        sb.append("| metric | bar (design.md) | original guide's claim | measured | meets the bar |\n");
+        sb.append("|---|---|---|---|---|\n");
+        double p50 = median(runs, r -> r.latency.p50);
+        double p99 = median(runs, r -> r.latency.p99);
+        double single = median(runs, r -> r.single.perSecond);
+        double batched = median(runs, r -> r.batched.perSecond);
+        double initial = median(runs, r -> r.initial.seconds);
+        row(sb, "latency p50", "<= 10 us", "< 0.1 ms", fmt("%.1f us", p50), p50 <= 10);
+        row(sb, "latency p99", "<= 50 us", "(none)", fmt("%.1f us", p99), p99 <= 50);
+        row(sb, "throughput, single inserts", ">= 500 K changes/s", "10-50 K ops/s", fmt("%,.0f changes/s", single), single >= 500_000);
+        row(sb, "throughput, insertMany(" + o.batch + ")", ">= 500 K changes/s", "10-50 K ops/s", fmt("%,.0f changes/s", batched),
+                batched >= 500_000);
+        row(sb, fmt("initial sync, %,d records", o.initial), "<= 5 s for 1 M (stated for UDS)", "(none)",
+                fmt("%.2f s (%,.0f records/s)", initial, o.initial / initial), o.initial >= 1_000_000 ? initial <= 5 : initial <= 5.0 * o.initial / 1_000_000);
+        sb.append("\nLatency distribution per run (us):\n\n");
+        sb.append("| run | p50 | p90 | p99 | p99.9 | max | from due time: p50 / p99 / max |\n|---|---|---|---|---|---|---|\n");
+        for (int i = 0; i < runs.size(); i++) {
+            Latency l = runs.get(i).latency;
+            sb.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f / %.1f |%n", i + 1, l.p50, l.p90,
+                    l.p99, l.p999, l.max, l.dueP50, l.dueP99, l.dueMax));
+        }
+        return sb.toString();
+    }
+
+    private static String fmt(String f, Object... a) {
+        return String.format(Locale.ROOT, f, a);
+    }
+
+    private static void row(StringBuilder sb, String metric, String bar, String claim, String measured, boolean ok) {
+        sb.append("| ").append(metric).append(" | ").append(bar).append(" | ").append(claim).append(" | ").append(measured)
+                .append(" | ").append(ok ? "yes" : "**no**").append(" |\n");
+    }
+
+    static String json(Options o, MachineFacts machine, List<Run> runs) {
+        StringBuilder sb = new StringBuilder("{\n");
+        sb.append("  \"harness\": \"SyncBench\",\n");
+        sb.append("  \"transport\": \"").append(o.transport).append("\",\n");
+        sb.append("  \"storage\": \"").append(o.describeStorage()).append("\",\n");
+        sb.append("  \"machine\": \"").append(machine.describe().replace("\"", "'")).append("\",\n");
+        sb.append(String.format(Locale.ROOT, "  \"options\": {\"rate\": %d, \"latencySeconds\": %s, \"warmupSeconds\": %s, \"changes\": %d, "
+                + "\"batch\": %d, \"initial\": %d},%n", o.rate, o.latencySeconds, o.warmupSeconds, o.changes, o.batch, o.initial));
+        sb.append("  \"runs\": [\n");
+        for (int i = 0; i < runs.size(); i++) {
+            Run r = runs.get(i);
+            Latency l = r.latency;
+            sb.append(String.format(Locale.ROOT, "    {\"latencyMicros\": {\"rate\": %d, \"count\": %d, \"p50\": %.2f, \"p90\": %.2f, "
+                    + "\"p99\": %.2f, \"p999\": %.2f, \"max\": %.2f, \"fromDueP50\": %.2f, \"fromDueP99\": %.2f, \"fromDueMax\": %.2f}, "
+                    + "\"singleInsertsPerSecond\": %.0f, \"batchedInsertsPerSecond\": %.0f, \"initialSyncSeconds\": %.3f}%s%n",
+                    l.rate, l.count, l.p50, l.p90, l.p99, l.p999, l.max, l.dueP50, l.dueP99, l.dueMax, r.single.perSecond,
+                    r.batched.perSecond, r.initial.seconds, i == runs.size() - 1 ? "" : ","));
+        }
+        sb.append("  ]\n}\n");
+        return sb.toString();
+    }
+}
