@@ -46,6 +46,7 @@ import reactor.core.Disposable;
  *   --storage memory        memory (in-memory databases) or file (a temporary directory)
  *   --durability group      file storage only: sync, group or os
  *   --out target/sync-bench where the Markdown report and the JSON go
+ *   --scenarios latency,throughput,initial   which scenarios to run
  * </pre>
  *
  * <p>Latency is open loop: change i is due at {@code start + i / rate}; the sender waits (spinning)
@@ -66,7 +67,7 @@ public final class SyncBench {
 
     /** The options. */
     record Options(String transport, int runs, int rate, double latencySeconds, double warmupSeconds, int changes,
-                   int batch, int initial, String storage, String durability, Path out) {
+                   int batch, int initial, String storage, String durability, Path out, List<String> scenarios) {
 
         static Options parse(String[] args) {
             Map<String, String> m = new LinkedHashMap<>();
@@ -83,10 +84,11 @@ public final class SyncBench {
             Options o = new Options(m.getOrDefault("transport", "memory"), intOf(m, "runs", 3), intOf(m, "rate", 10_000),
                     doubleOf(m, "latency-seconds", 10), doubleOf(m, "warmup-seconds", 3), intOf(m, "changes", 1_000_000),
                     intOf(m, "batch", 1000), intOf(m, "initial", 1_000_000), m.getOrDefault("storage", "memory"),
-                    m.getOrDefault("durability", "group"), Path.of(m.getOrDefault("out", "target/sync-bench")));
+                    m.getOrDefault("durability", "group"), Path.of(m.getOrDefault("out", "target/sync-bench")),
+                    List.of(m.getOrDefault("scenarios", "latency,throughput,initial").split(",")));
             for (String k : m.keySet()) {
                 if (!List.of("transport", "runs", "rate", "latency-seconds", "warmup-seconds", "changes", "batch", "initial",
-                        "storage", "durability", "out").contains(k)) {
+                        "storage", "durability", "out", "scenarios").contains(k)) {
                     usage("unknown option --" + k);
                 }
             }
@@ -110,7 +112,8 @@ public final class SyncBench {
             }
             System.err.println("usage: SyncBench [--transport memory] [--runs 3] [--rate 10000] [--latency-seconds 10]"
                     + " [--warmup-seconds 3] [--changes 1000000] [--batch 1000] [--initial 1000000]"
-                    + " [--storage memory|file] [--durability sync|group|os] [--out target/sync-bench]");
+                    + " [--storage memory|file] [--durability sync|group|os] [--out target/sync-bench]"
+                    + " [--scenarios latency,throughput,initial]");
             System.exit(problem == null ? 0 : 2);
         }
 
@@ -201,12 +204,11 @@ public final class SyncBench {
                 }
                 done.countDown();
             });
-            BlazeDataRecord[] records = new BlazeDataRecord[total];
-            for (int i = 0; i < total; i++) {
-                records[i] = BenchmarkRecords.standard(i);
-            }
             long start = System.nanoTime() + 1_000_000;
             for (int i = 0; i < total; i++) {
+                // made just before it is due: thousands of records made in advance would live
+                // long enough to be copied by every young collection, lengthening its pauses
+                BlazeDataRecord record = BenchmarkRecords.standard(i);
                 long due = start + i * interval;
                 long now;
                 while ((now = System.nanoTime()) < due) {
@@ -214,7 +216,7 @@ public final class SyncBench {
                 }
                 dueAt[i] = due;
                 sentAt[i] = now;
-                p.a.insert(records[i]);
+                p.a.insert(record);
             }
             await(done, "latency run");
             sub.dispose();
@@ -327,17 +329,30 @@ public final class SyncBench {
         MachineFacts machine = MachineFacts.probe();
         System.out.println("SyncBench on " + o.transport + ", " + o.describeStorage() + "; " + machine.describe());
         List<Run> runs = new ArrayList<>();
+        Latency noLatency = new Latency(o.rate, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, Double.NaN);
+        Throughput noThroughput = new Throughput(0, 0, Double.NaN, Double.NaN);
         for (int r = 1; r <= o.runs; r++) {
-            Latency l = latency(o);
-            System.out.printf(Locale.ROOT, "run %d latency at %,d/s: p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us%n",
-                    r, o.rate, l.p50, l.p90, l.p99, l.p999, l.max);
-            Throughput single = throughput(o, 1);
-            System.out.printf(Locale.ROOT, "run %d throughput, single inserts: %,.0f changes/s%n", r, single.perSecond);
-            Throughput batched = throughput(o, o.batch);
-            System.out.printf(Locale.ROOT, "run %d throughput, insertMany(%d): %,.0f changes/s%n", r, o.batch, batched.perSecond);
-            InitialSync initial = initialSync(o);
-            System.out.printf(Locale.ROOT, "run %d initial sync of %,d records: %.2f s (%,.0f records/s)%n", r, initial.records,
-                    initial.seconds, initial.perSecond);
+            Latency l = noLatency;
+            if (o.scenarios.contains("latency")) {
+                l = latency(o);
+                System.out.printf(Locale.ROOT, "run %d latency at %,d/s: p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us%n",
+                        r, o.rate, l.p50, l.p90, l.p99, l.p999, l.max);
+            }
+            Throughput single = noThroughput;
+            Throughput batched = noThroughput;
+            if (o.scenarios.contains("throughput")) {
+                single = throughput(o, 1);
+                System.out.printf(Locale.ROOT, "run %d throughput, single inserts: %,.0f changes/s%n", r, single.perSecond);
+                batched = throughput(o, o.batch);
+                System.out.printf(Locale.ROOT, "run %d throughput, insertMany(%d): %,.0f changes/s%n", r, o.batch, batched.perSecond);
+            }
+            InitialSync initial = new InitialSync(0, Double.NaN, Double.NaN);
+            if (o.scenarios.contains("initial")) {
+                initial = initialSync(o);
+                System.out.printf(Locale.ROOT, "run %d initial sync of %,d records: %.2f s (%,.0f records/s)%n", r, initial.records,
+                        initial.seconds, initial.perSecond);
+            }
             runs.add(new Run(l, single, batched, initial));
         }
         machine = machine.finished();

@@ -2,10 +2,14 @@ package dev.blazedb.cli;
 
 import dev.blazedb.BlazeCollection;
 import dev.blazedb.BlazeDBClient;
+import dev.blazedb.BlazeTopology;
 import dev.blazedb.ChangeEvent;
 import dev.blazedb.ChangeType;
+import dev.blazedb.ConnectionMode;
 import dev.blazedb.InvalidPasswordException;
 import dev.blazedb.NodeId;
+import dev.blazedb.SyncConnection;
+import dev.blazedb.SyncRole;
 import dev.blazedb.data.BlazeDataRecord;
 import dev.blazedb.data.BlazeValue;
 import java.io.IOException;
@@ -74,6 +78,7 @@ final class Demo {
                 step("Close the database", Demo::closeDatabase),
                 step("Reopen it with the same password and fetch a record by id", Demo::reopen),
                 step("Try a wrong password", Demo::wrongPassword),
+                step("Sync two in-memory databases", Demo::syncInMemory),
                 step("Clean up", Demo::cleanUp));
     }
 
@@ -100,6 +105,9 @@ final class Demo {
     private boolean wrongPasswordRefused;
     private boolean filesUntouched;
     private boolean plaintextFound;
+    private double syncFirstMicros = Double.NaN;
+    private double syncMedianMicros = Double.NaN;
+    private boolean syncSeen;
 
     Demo(PrintWriter out, boolean keep) {
         this.out = out;
@@ -254,6 +262,61 @@ final class Demo {
         detail("files in the folder unchanged (SHA-256 before and after): " + (filesUntouched ? "yes" : "NO!"));
     }
 
+    /** Writes made to measure the sync latency once the JVM is warm. */
+    private static final int SYNC_SAMPLES = 2000;
+
+    private void syncInMemory() {
+        detail("two in-memory databases in one topology, connected over the in-memory transport:");
+        detail("topology.connectLocal(id1, id2, ConnectionMode.BIDIRECTIONAL)");
+        try (BlazeDBClient db1 = BlazeDBClient.inMemory("Database1");
+             BlazeDBClient db2 = BlazeDBClient.inMemory("Database2");
+             BlazeTopology topology = new BlazeTopology()) {
+            NodeId id1 = topology.register(db1, "Database1", SyncRole.SERVER).block(EVENT_TIMEOUT);
+            NodeId id2 = topology.register(db2, "Database2", SyncRole.CLIENT).block(EVENT_TIMEOUT);
+            SyncConnection connection = topology.connectLocal(id1, id2, ConnectionMode.BIDIRECTIONAL).block(EVENT_TIMEOUT);
+            // B's change stream sees the write on A as a remote change, on the inserting thread,
+            // before insert() returns: the time between the two is the end-to-end latency.
+            long[] seenAt = {0};
+            ChangeEvent[] seen = {null};
+            Disposable sub = db2.changes().filter(ChangeEvent::isRemote).subscribe(e -> {
+                seenAt[0] = System.nanoTime();
+                seen[0] = e;
+            });
+            try {
+                BlazeDataRecord hello = BlazeDataRecord.builder().put("message", HELLO).put("value", 42L).build();
+                detail("db1.insert(" + Json.write(hello) + ")");
+                long t0 = System.nanoTime();
+                UUID id = db1.insert(hello);
+                if (seen[0] == null) {
+                    connection.awaitIdle().block(EVENT_TIMEOUT);
+                }
+                syncSeen = seen[0] != null && seen[0].recordId().equals(id);
+                syncFirstMicros = (seenAt[0] - t0) / 1000.0;
+                detail("db2.changes(): " + (seen[0] == null ? "nothing!" : seen[0].type() + " " + seen[0].recordId()
+                        + " from node " + seen[0].origin() + " (remote: " + seen[0].isRemote() + ")"));
+                Optional<BlazeDataRecord> synced = db2.fetch(id);
+                detail("db2.fetch(id): " + synced.map(Json::write).orElse("not found"));
+                long[] micros = new long[SYNC_SAMPLES];
+                for (int i = 0; i < SYNC_SAMPLES; i++) {
+                    long t = System.nanoTime();
+                    db1.insert(BlazeDataRecord.builder().put("n", (long) i).build());
+                    micros[i] = seenAt[0] - t;
+                }
+                java.util.Arrays.sort(micros);
+                syncMedianMicros = micros[SYNC_SAMPLES / 2] / 1000.0;
+                double p99 = micros[SYNC_SAMPLES * 99 / 100] / 1000.0;
+                connection.awaitIdle().block(EVENT_TIMEOUT);
+                detail(String.format(java.util.Locale.ROOT, "latency, insert on db1 to db2's change stream: first write %.1f us;"
+                        + " the next %,d writes: median %.1f us, p99 %.1f us (a JVM this young is still compiling; the"
+                        + " SyncBench harness measures a warm one)", syncFirstMicros, SYNC_SAMPLES, syncMedianMicros, p99));
+                detail("db2 now holds " + db2.count() + " records; connection " + connection.state() + ", "
+                        + connection.status().sent() + " changes sent, " + connection.status().pending() + " pending");
+            } finally {
+                sub.dispose();
+            }
+        }
+    }
+
     private void cleanUp() throws IOException {
         if (keep) {
             detail("kept " + folder + " (--keep)");
@@ -277,6 +340,9 @@ final class Demo {
         detail("wrong password " + (wrongPasswordRefused ? "refused" : "NOT refused")
                 + (filesUntouched ? ", files untouched" : ", files CHANGED")
                 + "; plaintext in the file: " + (plaintextFound ? "FOUND" : "none"));
+        detail(String.format(java.util.Locale.ROOT, "sync: a write on db1 %s db2's change stream; latency %.1f us for the"
+                + " first write, median %.1f us for the next %,d", syncSeen ? "reached" : "did NOT reach", syncFirstMicros,
+                syncMedianMicros, SYNC_SAMPLES));
         detail("time per step:");
         int width = timings.keySet().stream().mapToInt(String::length).max().orElse(0);
         timings.forEach((title, took) -> detail(String.format("  %-" + width + "s  %8s", title, millis(took))));

@@ -330,7 +330,12 @@ class BlazeCliTest {
         CliRun run = blaze(EMPTY, "demo");
         assertThat(run.exitCode()).as("%s", run).isZero();
         assertThat(run.out())
-                .contains("[1/7] Create an encrypted database")
+                .contains("[1/8] Create an encrypted database")
+                .contains("[7/8] Sync two in-memory databases")
+                .contains("db2.changes(): INSERT")
+                .contains("(remote: true)")
+                .contains("latency, insert on db1 to db2's change stream: first write")
+                .contains("sync: a write on db1 reached db2's change stream")
                 .contains("change #1 INSERT default/")
                 .contains("UPDATE", "DELETE")
                 .contains("\"message\": \"Hello from DB1!\"", "\"value\": 42")
