@@ -55,7 +55,7 @@ import reactor.core.Disposable;
  * sender did not get to send (coordinated-omission correction). A second histogram measures from
  * the due time instead, the other common correction; both are in the JSON.
  *
- * <p>Records: five fields (uuid, a 32-character string, int, double, bool), 79 bytes in
+ * <p>Records: five fields (uuid, a 32-character string, int, double, bool), 94 bytes in
  * BlazeBinary ({@link BenchmarkRecords#standard(long)}).
  */
 public final class SyncBench {
