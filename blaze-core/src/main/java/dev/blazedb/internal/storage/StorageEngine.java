@@ -57,6 +57,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -276,42 +277,43 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         checkPassword(password);
         Path abs = file.toAbsolutePath().normalize();
         for (int attempt = 0; attempt < 5; attempt++) {
+            StorageEngine e;
             if (Files.exists(abs)) {
-                LogFormat.Header h = readHeader(abs);
-                Unlocked keys = unlock(h, password, abs);
-                DatabaseLock lock = DatabaseLock.acquire(abs);
-                try {
-                    StorageEngine e = recover(name, abs, keys, options, lock, t0);
-                    if (e != null) {
-                        return e;
-                    }
-                } catch (RuntimeException | Error ex) {
-                    lock.close();
-                    throw ex;
-                }
-                lock.close();
+                Unlocked keys = unlock(readHeader(abs), password, abs);
+                e = underLock(abs, lock -> recover(name, abs, keys, options, lock, t0));
             } else {
                 Path parent = abs.getParent();
                 if (parent == null || !Files.isDirectory(parent)) {
                     throw new BlazeStorageException("directory " + parent + " does not exist");
                 }
-                DatabaseLock lock = DatabaseLock.acquire(abs);
-                try {
-                    if (!Files.exists(abs)) {
-                        Unlocked keys = create(abs, password, options);
-                        StorageEngine e = recover(name, abs, keys, options, lock, t0);
-                        if (e != null) {
-                            return e;
-                        }
-                    }
-                } catch (RuntimeException | Error ex) {
-                    lock.close();
-                    throw ex;
-                }
-                lock.close();
+                // Another process may have created it between the check and the lock.
+                e = underLock(abs, lock -> Files.exists(abs) ? null
+                        : recover(name, abs, create(abs, password, options), options, lock, t0));
+            }
+            if (e != null) {
+                return e;
             }
         }
         throw new BlazeStorageException("database " + abs + " keeps changing while being opened");
+    }
+
+    /**
+     * Runs {@code body} holding the database lock; the engine it returns keeps the lock, while a
+     * failure or a null (the file changed under us: try again) releases it.
+     */
+    private static StorageEngine underLock(Path abs, Function<DatabaseLock, StorageEngine> body) {
+        DatabaseLock lock = DatabaseLock.acquire(abs);
+        StorageEngine engine;
+        try {
+            engine = body.apply(lock);
+        } catch (RuntimeException | Error ex) {
+            lock.close();
+            throw ex;
+        }
+        if (engine == null) {
+            lock.close();
+        }
+        return engine;
     }
 
     private static void checkPassword(char[] password) {
