@@ -175,6 +175,9 @@ public final class BlazeBinary {
     private static final int LONG_KEY = 0xFF;
     private static final int MAX_KEY_BYTES = 0xFFFF;
 
+    /** U+FFFD, which the JDK's UTF-8 decoder puts where the input is malformed. */
+    private static final char REPLACEMENT = '\uFFFD';
+
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
@@ -1456,9 +1459,11 @@ public final class BlazeBinary {
                         throw fail("a vector of " + count + " floats needs " + count * 4 + " bytes, " + (end - pos) + " remain", countAt);
                     }
                     float[] floats = new float[(int) count];
-                    for (int i = 0; i < floats.length; i++, pos += 4) {
-                        floats[i] = Float.intBitsToFloat((int) INT.get(b, pos));
+                    int p = pos;
+                    for (int i = 0; i < floats.length; i++, p += 4) {
+                        floats[i] = Float.intBitsToFloat((int) INT.get(b, p));
                     }
+                    pos = p;
                     return new BlazeValue.VectorValue(floats);
                 }
                 case TAG_NULL:
@@ -1573,18 +1578,14 @@ public final class BlazeBinary {
             if (length > end - start) {
                 throw fail(what + " of " + length + " bytes, " + (end - start) + " remain", lengthAt);
             }
-            int stop = start + length;
-            int i = start;
-            while (i + 8 <= stop && ((long) LONG.get(b, i) & 0x8080_8080_8080_8080L) == 0) {
-                i += 8; // eight ASCII bytes at a time
+            // The JDK's decoder is intrinsic for ASCII and replaces each malformed sequence with
+            // U+FFFD, which must be refused: a U+FFFD anywhere in its output (never in a Latin-1
+            // string, where indexOf answers at once) sends the bytes to our own, strict decoder.
+            String s = new String(b, start, length, StandardCharsets.UTF_8);
+            if (s.indexOf(REPLACEMENT) >= 0) {
+                s = decodeUtf8(start, start, start + length, what);
             }
-            while (i < stop && b[i] >= 0) {
-                i++;
-            }
-            String s = i == stop
-                    ? new String(b, start, length, StandardCharsets.ISO_8859_1)
-                    : decodeUtf8(start, i, stop, what);
-            pos = stop;
+            pos = start + length;
             return s;
         }
 
