@@ -373,12 +373,11 @@ public final class BlazeBinary {
             } else if (value instanceof BlazeValue.UuidValue) {
                 size += 17;
             } else if (value instanceof BlazeValue.ArrayValue v) {
-                List<BlazeValue> list = v.value();
-                int count = list.size();
+                int count = v.size();
                 enter("array", count);
                 size += count == 0 ? 1 : 3;
                 for (int i = 0; i < count; i++) {
-                    value(list.get(i));
+                    value(v.get(i));
                 }
                 depth--;
             } else if (value instanceof BlazeValue.DictionaryValue v) {
@@ -610,8 +609,7 @@ public final class BlazeBinary {
                 LONG.set(b, p + 1, Double.doubleToRawLongBits(secondsSinceReference(v.value())));
                 pos = p + 9;
             } else if (value instanceof BlazeValue.ArrayValue v) {
-                List<BlazeValue> list = v.value();
-                int count = list.size();
+                int count = v.size();
                 enter("array", count);
                 if (count == 0) {
                     b[p] = TAG_EMPTY_ARRAY;
@@ -621,7 +619,7 @@ public final class BlazeBinary {
                     SHORT.set(b, p + 1, (short) count);
                     pos = p + 3;
                     for (int i = 0; i < count; i++) {
-                        value(list.get(i));
+                        value(v.get(i));
                     }
                 }
                 depth--;
@@ -1064,12 +1062,67 @@ public final class BlazeBinary {
             if (first == LONG_KEY && end - pos > 3) {
                 first = first << 16 ^ (b[pos + 2] & 0xFF) << 8 ^ (b[pos + 3] & 0xFF); // length, first byte
             }
+            return mix(count, first);
+        }
+
+        /**
+         * The cache slot for dictionaries of {@code count} entries whose first key begins at
+         * {@code pos}, where at least 3 bytes remain: by the key's length and first byte.
+         */
+        static int dictionarySlot(int count, byte[] b, int pos) {
+            return mix(count, (b[pos + 1] & 0xFF) << 8 ^ (b[pos + 2] & 0xFF));
+        }
+
+        private static int mix(int count, int first) {
             int h = (count * 0x9E3779B1) ^ first * 0x85EBCA6B;
             return (h ^ h >>> 16) & (SLOTS - 1);
         }
     }
 
     private static final Shape[] SHAPES = new Shape[Shape.SLOTS];
+
+    /**
+     * The keys of a dictionary the decoder has met, in their wire form (u16 length, UTF-8), and
+     * a dictionary with those keys (and null values) that decoded dictionaries of the same keys
+     * share them with. Immutable; the decoder keeps the last one seen per entry count and first
+     * key, within the limits of {@link Shape}.
+     */
+    private static final class DictionaryShape {
+        final byte[][] wires;
+        final BlazeValue.DictionaryValue prototype;
+
+        private DictionaryShape(byte[][] wires, BlazeValue.DictionaryValue prototype) {
+            this.wires = wires;
+            this.prototype = prototype;
+        }
+
+        /** The shape of a decoded dictionary, or null when it is too large to cache. */
+        static DictionaryShape of(BlazeValue.DictionaryValue dictionary) {
+            int count = dictionary.size();
+            if (count > Shape.MAX_FIELDS) {
+                return null;
+            }
+            byte[][] wires = new byte[count][];
+            BlazeValue[] nulls = new BlazeValue[count];
+            int keyChars = 0;
+            for (int i = 0; i < count; i++) {
+                String key = dictionary.keyAt(i);
+                keyChars += key.length();
+                if (keyChars > Shape.MAX_KEY_CHARS) {
+                    return null;
+                }
+                byte[] utf8 = key.getBytes(StandardCharsets.UTF_8); // a decoded key: valid UTF-16
+                byte[] wire = new byte[2 + utf8.length];
+                SHORT.set(wire, 0, (short) utf8.length);
+                System.arraycopy(utf8, 0, wire, 2, utf8.length);
+                wires[i] = wire;
+                nulls[i] = NULL;
+            }
+            return new DictionaryShape(wires, dictionary.withValues(nulls));
+        }
+    }
+
+    private static final DictionaryShape[] DICTIONARY_SHAPES = new DictionaryShape[Shape.SLOTS];
 
     /** A one-shot decoder over a range of an array. */
     private static final class Reader {
@@ -1458,13 +1511,9 @@ public final class BlazeBinary {
                     if (count * 4 > end - pos) {
                         throw fail("a vector of " + count + " floats needs " + count * 4 + " bytes, " + (end - pos) + " remain", countAt);
                     }
-                    float[] floats = new float[(int) count];
-                    int p = pos;
-                    for (int i = 0; i < floats.length; i++, p += 4) {
-                        floats[i] = Float.intBitsToFloat((int) INT.get(b, p));
-                    }
-                    pos = p;
-                    return new BlazeValue.VectorValue(floats);
+                    BlazeValue vector = BlazeValue.VectorValue.ofBigEndianBits(b, pos, (int) count);
+                    pos += 4 * (int) count;
+                    return vector;
                 }
                 case TAG_NULL:
                     return NULL;
@@ -1498,7 +1547,7 @@ public final class BlazeBinary {
             for (int i = 0; i < count; i++) {
                 values[i] = value(depth);
             }
-            return new BlazeValue.ArrayValue(List.of(values));
+            return BlazeValue.ArrayValue.of(values);
         }
 
         private BlazeValue dictionary(int depth) {
@@ -1511,16 +1560,11 @@ public final class BlazeBinary {
             if (count == 0) {
                 return EMPTY_DICTIONARY;
             }
+            if (!careful) {
+                return fastDictionary(count, depth);
+            }
             String[] keys = new String[count];
             BlazeValue[] values = new BlazeValue[count];
-            if (!careful) {
-                for (int i = 0; i < count; i++) {
-                    int keyAt = pos;
-                    keys[i] = utf8(u16("a dictionary key length"), keyAt, "dictionary key");
-                    values[i] = value(depth);
-                }
-                return BlazeValue.DictionaryValue.ofSorted(keys, values);
-            }
             HashSet<String> seen = null;
             boolean sorted = true;
             for (int i = 0; i < count; i++) {
@@ -1536,6 +1580,48 @@ public final class BlazeBinary {
             }
             return sorted ? BlazeValue.DictionaryValue.ofSorted(keys, values)
                     : new BlazeValue.DictionaryValue(new ArrayMap(keys, values));
+        }
+
+        /**
+         * The entries of a dictionary in the fast pass: as {@link #fastFields}, the keys are
+         * matched byte for byte against the shape cached for this count and first key, else
+         * decoded, checked by {@link BlazeValue.DictionaryValue#ofSorted}, and cached.
+         */
+        private BlazeValue fastDictionary(int count, int depth) {
+            BlazeValue[] values = new BlazeValue[count];
+            int slot = Shape.dictionarySlot(count, b, pos);
+            DictionaryShape shape = DICTIONARY_SHAPES[slot];
+            int i = 0;
+            if (shape != null && shape.wires.length == count) {
+                byte[][] wires = shape.wires;
+                for (; i < count; i++) {
+                    byte[] wire = wires[i];
+                    int n = wire.length;
+                    if (n > end - pos || !sameBytes(b, pos, wire, n)) {
+                        break;
+                    }
+                    pos += n;
+                    values[i] = value(depth);
+                }
+                if (i == count) {
+                    return shape.prototype.withValues(values);
+                }
+            }
+            String[] keys = new String[count];
+            for (int j = 0; j < i; j++) {
+                keys[j] = shape.prototype.keyAt(j);
+            }
+            for (; i < count; i++) {
+                int keyAt = pos;
+                keys[i] = utf8(u16("a dictionary key length"), keyAt, "dictionary key");
+                values[i] = value(depth);
+            }
+            BlazeValue.DictionaryValue dictionary = BlazeValue.DictionaryValue.ofSorted(keys, values);
+            DictionaryShape seen = DictionaryShape.of(dictionary);
+            if (seen != null) {
+                DICTIONARY_SHAPES[slot] = seen;
+            }
+            return dictionary;
         }
 
         private void checkDepth(int depth, int tagAt) {
