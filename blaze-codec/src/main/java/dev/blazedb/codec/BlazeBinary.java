@@ -172,6 +172,11 @@ public final class BlazeBinary {
     private static final int TAG_EMPTY_DICTIONARY = 0x19;
     private static final int TAG_INLINE_STRING = 0x20;
     private static final int MAX_INLINE_STRING = 15;
+    /**
+     * The longest string the encoder checks for ASCII and copies itself; longer ones go through
+     * the JDK's UTF-8 encoder, faster than a char loop for long Latin-1 strings.
+     */
+    private static final int MAX_SCANNED_STRING = 64;
     private static final int LONG_KEY = 0xFF;
     private static final int MAX_KEY_BYTES = 0xFFFF;
 
@@ -685,28 +690,48 @@ public final class BlazeBinary {
                 copyAscii(s, chars, buf, pos + 1);
                 pos += 1 + chars;
             } else if (chars <= MAX_INLINE_STRING) {
-                // At most 15 chars, not all ASCII: inline unless the UTF-8 form is longer.
-                ensure(1 + chars);
-                int start = pos + 1;
-                int end = utf8Slow(s, start, "string");
-                int length = end - start;
-                if (length <= MAX_INLINE_STRING) {
-                    buf[pos] = (byte) (TAG_INLINE_STRING | length);
-                    pos = end;
-                } else {
-                    if (4 > buf.length - end) {
-                        grow(end + 4L);
-                    }
-                    System.arraycopy(buf, start, buf, start + 4, length);
-                    buf[pos] = TAG_STRING;
-                    INT.set(buf, pos + 1, length);
-                    pos = end + 4;
-                }
+                shortString(s);
+            } else if (chars <= MAX_SCANNED_STRING && isAscii(s, chars)) {
+                // UTF-8 has at least as many bytes as UTF-16 has chars: the long form.
+                ensure(5 + chars);
+                buf[pos] = TAG_STRING;
+                INT.set(buf, pos + 1, chars);
+                copyAscii(s, chars, buf, pos + 5);
+                pos += 5 + chars;
             } else {
-                // UTF-8 has at least as many bytes as UTF-16 has chars: the long form. The JDK's
-                // encoder checks and copies a Latin-1 string with vector instructions, but writes
-                // '?' for an unpaired surrogate, which must be refused: a '?' anywhere in its
-                // output sends the string to our own encoder.
+                longString(s, chars);
+            }
+        }
+
+        /** Writes a string of at most 15 chars, not all ASCII: inline unless the UTF-8 form is longer. */
+        private void shortString(String s) {
+            ensure(1 + s.length());
+            int start = pos + 1;
+            int end = utf8Slow(s, start, "string");
+            int length = end - start;
+            if (length <= MAX_INLINE_STRING) {
+                buf[pos] = (byte) (TAG_INLINE_STRING | length);
+                pos = end;
+            } else {
+                if (4 > buf.length - end) {
+                    grow(end + 4L);
+                }
+                System.arraycopy(buf, start, buf, start + 4, length);
+                buf[pos] = TAG_STRING;
+                INT.set(buf, pos + 1, length);
+                pos = end + 4;
+            }
+        }
+
+        /**
+         * Writes a string of more than 15 chars in the long form. Up to {@value
+         * #MAX_SCANNED_STRING} chars that are not all ASCII, our own encoder writes it in place;
+         * longer strings go through the JDK's encoder, which checks and copies a Latin-1 string
+         * with vector instructions, but writes '?' for an unpaired surrogate, which must be
+         * refused: a '?' anywhere in its output sends the string to our own encoder.
+         */
+        private void longString(String s, int chars) {
+            if (chars > MAX_SCANNED_STRING) {
                 byte[] encoded = s.getBytes(StandardCharsets.UTF_8);
                 int length = encoded.length;
                 if (!hasQuestionMark(encoded)) {
@@ -715,15 +740,15 @@ public final class BlazeBinary {
                     INT.set(buf, pos + 1, length);
                     System.arraycopy(encoded, 0, buf, pos + 5, length);
                     pos += 5 + length;
-                } else {
-                    ensure(5L + chars);
-                    int start = pos + 5;
-                    int end = utf8Slow(s, start, "string");
-                    buf[pos] = TAG_STRING;
-                    INT.set(buf, pos + 1, end - start);
-                    pos = end;
+                    return;
                 }
             }
+            ensure(5L + chars);
+            int start = pos + 5;
+            int end = utf8Slow(s, start, "string");
+            buf[pos] = TAG_STRING;
+            INT.set(buf, pos + 1, end - start);
+            pos = end;
         }
 
         /**
