@@ -227,8 +227,22 @@ public final class SyncBench {
         }
     }
 
-    /** Throughput in changes per second. */
-    record Throughput(int changes, int batch, double seconds, double perSecond) {
+    /**
+     * Throughput in changes per second, and the CPU time the whole process spent per change (all
+     * threads, garbage collection included): on a shared machine the wall-clock rate depends on
+     * how much of a core the run got, the CPU time per change much less.
+     */
+    record Throughput(int changes, int batch, double seconds, double perSecond, double cpuMicrosPerChange) {
+    }
+
+    /** CPU time of this process so far, in nanoseconds; -1 when the JVM cannot tell. */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+    }
+
+    private static double cpuMicrosPer(long cpu0, long cpu1, int n) {
+        return cpu0 < 0 || cpu1 < 0 ? Double.NaN : (cpu1 - cpu0) / 1e3 / n;
     }
 
     static Throughput throughput(Options o, int batch) throws IOException {
@@ -245,6 +259,7 @@ public final class SyncBench {
                     done.countDown();
                 }
             });
+            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             if (batch <= 1) {
                 for (BlazeDataRecord r : records) {
@@ -257,13 +272,14 @@ public final class SyncBench {
             }
             await(done, "throughput run");
             double s = (System.nanoTime() - t0) / 1e9;
+            long cpu1 = processCpuNanos();
             sub.dispose();
-            return new Throughput(n, batch, s, n / s);
+            return new Throughput(n, batch, s, n / s, cpuMicrosPer(cpu0, cpu1, n));
         }
     }
 
     /** Initial sync: seconds until B holds everything A had before the connection. */
-    record InitialSync(int records, double seconds, double perSecond) {
+    record InitialSync(int records, double seconds, double perSecond, double cpuMicrosPerRecord) {
     }
 
     static InitialSync initialSync(Options o) throws IOException {
@@ -285,15 +301,17 @@ public final class SyncBench {
                 }
             });
             System.gc();
+            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             p.connect();
             await(done, "initial sync");
             double s = (System.nanoTime() - t0) / 1e9;
+            long cpu1 = processCpuNanos();
             sub.dispose();
             if (p.b.count() != n) {
                 throw new IllegalStateException("B holds " + p.b.count() + " records, expected " + n);
             }
-            return new InitialSync(n, s, n / s);
+            return new InitialSync(n, s, n / s, cpuMicrosPer(cpu0, cpu1, n));
         }
     }
 
@@ -331,7 +349,7 @@ public final class SyncBench {
         List<Run> runs = new ArrayList<>();
         Latency noLatency = new Latency(o.rate, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                 Double.NaN, Double.NaN);
-        Throughput noThroughput = new Throughput(0, 0, Double.NaN, Double.NaN);
+        Throughput noThroughput = new Throughput(0, 0, Double.NaN, Double.NaN, Double.NaN);
         for (int r = 1; r <= o.runs; r++) {
             Latency l = noLatency;
             if (o.scenarios.contains("latency")) {
@@ -343,15 +361,17 @@ public final class SyncBench {
             Throughput batched = noThroughput;
             if (o.scenarios.contains("throughput")) {
                 single = throughput(o, 1);
-                System.out.printf(Locale.ROOT, "run %d throughput, single inserts: %,.0f changes/s%n", r, single.perSecond);
+                System.out.printf(Locale.ROOT, "run %d throughput, single inserts: %,.0f changes/s (%.2f us CPU per change)%n", r,
+                        single.perSecond, single.cpuMicrosPerChange);
                 batched = throughput(o, o.batch);
-                System.out.printf(Locale.ROOT, "run %d throughput, insertMany(%d): %,.0f changes/s%n", r, o.batch, batched.perSecond);
+                System.out.printf(Locale.ROOT, "run %d throughput, insertMany(%d): %,.0f changes/s (%.2f us CPU per change)%n", r,
+                        o.batch, batched.perSecond, batched.cpuMicrosPerChange);
             }
-            InitialSync initial = new InitialSync(0, Double.NaN, Double.NaN);
+            InitialSync initial = new InitialSync(0, Double.NaN, Double.NaN, Double.NaN);
             if (o.scenarios.contains("initial")) {
                 initial = initialSync(o);
-                System.out.printf(Locale.ROOT, "run %d initial sync of %,d records: %.2f s (%,.0f records/s)%n", r, initial.records,
-                        initial.seconds, initial.perSecond);
+                System.out.printf(Locale.ROOT, "run %d initial sync of %,d records: %.2f s (%,.0f records/s, %.2f us CPU per record)%n", r,
+                        initial.records, initial.seconds, initial.perSecond, initial.cpuMicrosPerRecord);
             }
             runs.add(new Run(l, single, batched, initial));
         }
@@ -388,13 +408,17 @@ public final class SyncBench {
         double single = median(runs, r -> r.single.perSecond);
         double batched = median(runs, r -> r.batched.perSecond);
         double initial = median(runs, r -> r.initial.seconds);
+        double singleCpu = median(runs, r -> r.single.cpuMicrosPerChange);
+        double batchedCpu = median(runs, r -> r.batched.cpuMicrosPerChange);
+        double initialCpu = median(runs, r -> r.initial.cpuMicrosPerRecord);
         row(sb, "latency p50", "<= 10 us", "< 0.1 ms", fmt("%.1f us", p50), p50 <= 10);
         row(sb, "latency p99", "<= 50 us", "(none)", fmt("%.1f us", p99), p99 <= 50);
-        row(sb, "throughput, single inserts", ">= 500 K changes/s", "10-50 K ops/s", fmt("%,.0f changes/s", single), single >= 500_000);
-        row(sb, "throughput, insertMany(" + o.batch + ")", ">= 500 K changes/s", "10-50 K ops/s", fmt("%,.0f changes/s", batched),
+        row(sb, "throughput, single inserts", ">= 500 K changes/s", "10-50 K ops/s", fmt("%,.0f changes/s (%.2f us CPU per change)", single, singleCpu),
+                single >= 500_000);
+        row(sb, "throughput, insertMany(" + o.batch + ")", ">= 500 K changes/s", "10-50 K ops/s", fmt("%,.0f changes/s (%.2f us CPU per change)", batched, batchedCpu),
                 batched >= 500_000);
         row(sb, fmt("initial sync, %,d records", o.initial), "<= 5 s for 1 M (stated for UDS)", "(none)",
-                fmt("%.2f s (%,.0f records/s)", initial, o.initial / initial), o.initial >= 1_000_000 ? initial <= 5 : initial <= 5.0 * o.initial / 1_000_000);
+                fmt("%.2f s (%,.0f records/s, %.2f us CPU per record)", initial, o.initial / initial, initialCpu), o.initial >= 1_000_000 ? initial <= 5 : initial <= 5.0 * o.initial / 1_000_000);
         sb.append("\nLatency distribution per run (us):\n\n");
         sb.append("| run | p50 | p90 | p99 | p99.9 | max | from due time: p50 / p99 / max |\n|---|---|---|---|---|---|---|\n");
         for (int i = 0; i < runs.size(); i++) {
@@ -428,9 +452,11 @@ public final class SyncBench {
             Latency l = r.latency;
             sb.append(String.format(Locale.ROOT, "    {\"latencyMicros\": {\"rate\": %d, \"count\": %d, \"p50\": %.2f, \"p90\": %.2f, "
                     + "\"p99\": %.2f, \"p999\": %.2f, \"max\": %.2f, \"fromDueP50\": %.2f, \"fromDueP99\": %.2f, \"fromDueMax\": %.2f}, "
-                    + "\"singleInsertsPerSecond\": %.0f, \"batchedInsertsPerSecond\": %.0f, \"initialSyncSeconds\": %.3f}%s%n",
+                    + "\"singleInsertsPerSecond\": %.0f, \"batchedInsertsPerSecond\": %.0f, \"initialSyncSeconds\": %.3f, "
+                    + "\"singleCpuMicrosPerChange\": %.3f, \"batchedCpuMicrosPerChange\": %.3f, \"initialCpuMicrosPerRecord\": %.3f}%s%n",
                     l.rate, l.count, l.p50, l.p90, l.p99, l.p999, l.max, l.dueP50, l.dueP99, l.dueMax, r.single.perSecond,
-                    r.batched.perSecond, r.initial.seconds, i == runs.size() - 1 ? "" : ","));
+                    r.batched.perSecond, r.initial.seconds, r.single.cpuMicrosPerChange, r.batched.cpuMicrosPerChange,
+                    r.initial.cpuMicrosPerRecord, i == runs.size() - 1 ? "" : ","));
         }
         sb.append("  ]\n}\n");
         return sb.toString();

@@ -1121,23 +1121,53 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         return v == null || v.value().length != 8 ? 0 : Bytes.getLong(v.value(), 0);
     }
 
-    /** Resume points advanced past changes a peer skipped, not yet persisted (sync keeps them here). */
-    private final ConcurrentHashMap<NodeId, Long> skippedResumePoints = new ConcurrentHashMap<>();
+    /**
+     * A peer's resume point is written to the log once it has moved this many sequences past the
+     * stored one (and when a session ends, and at close), not with every applied batch: a
+     * resume-point entry per batch was a third AES-GCM seal per change when changes arrive one by
+     * one. Crash-safe: the stored point never runs ahead of the changes (it is appended after
+     * them), so after a crash the peer resends at most this many sequences, and re-applying a
+     * change is a no-op that writes nothing (docs/sync.md).
+     */
+    static final long RESUME_POINT_EVERY = 4096;
 
-    /** The resume point for {@code peer}: stored, or advanced in memory past skipped changes. */
+    /**
+     * Resume points as applied, ahead of the stored ones: reconnects within this process resume
+     * from here, so only a crash ever resends. Written to the log by {@link #close()}.
+     */
+    private final ConcurrentHashMap<NodeId, Long> memoryResumePoints = new ConcurrentHashMap<>();
+
+    /** The resume point for {@code peer}: stored, or advanced in memory since. */
     public long resumePoint(NodeId peer) {
         long stored = closed ? 0 : storedResumePoint(peer);
-        Long mem = skippedResumePoints.get(peer);
+        Long mem = memoryResumePoints.get(peer);
         return mem == null ? stored : Math.max(stored, mem);
     }
 
     /** Records that {@code peer}'s log up to {@code point} is applied; persisted now when asked. */
     public void advanceResumePoint(NodeId peer, long point, boolean persistNow) {
-        skippedResumePoints.merge(peer, point, Math::max);
+        memoryResumePoints.merge(peer, point, Math::max);
         if (persistNow && !closed && storedResumePoint(peer) < point) {
             byte[] v = new byte[8];
             Bytes.putLong(v, 0, point);
             putMeta(resumeKey(peer), v);
+        }
+    }
+
+    /** Appends the resume points that moved past the stored ones; under the write lock (close). */
+    private void persistMemoryResumePoints(Generation g) {
+        if (file == null) {
+            return; // nothing survives a close
+        }
+        for (Map.Entry<NodeId, Long> e : memoryResumePoints.entrySet()) {
+            long point = e.getValue();
+            if (storedResumePoint(e.getKey()) < point) {
+                String key = resumeKey(e.getKey());
+                byte[] v = new byte[8];
+                Bytes.putLong(v, 0, point);
+                long end = appendMeta(g, Bytes.utf8(key), key, v);
+                commitPoint = new CommitPoint(lastSequence, end, g);
+            }
         }
     }
 
@@ -1155,7 +1185,9 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
      * stored state and the change's state are merged by {@link LwwMerge}; a change that alters
      * the state and is admitted is written as a REMOTE entry (MERGED when the result is not what
      * the peer sent) with its origin kept and {@code peer} as via; the resume point of
-     * {@code peer} becomes {@code coveredThrough} in the same transaction. Everything that can
+     * {@code peer} becomes {@code coveredThrough}, in memory at once and in the log (a META entry
+     * closing the same transaction) once it has moved {@link #RESUME_POINT_EVERY} past the stored
+     * one. Everything that can
      * fail (merge, admission, encoding) happens before the first byte is appended.
      */
     public SyncStore.ApplyResult applyRemote(NodeId peer, List<SyncMessage.Change> changes, long coveredThrough,
@@ -1239,10 +1271,13 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             }
             applied = plan.size();
             long stored = storedResumePoint(peer);
-            if (plan.isEmpty() && coveredThrough <= stored) {
+            long point = Math.max(stored, coveredThrough);
+            boolean persistPoint = point - stored >= RESUME_POINT_EVERY;
+            int n = plan.size();
+            if (n == 0 && !persistPoint) {
+                memoryResumePoints.merge(peer, point, Math::max);
                 return new SyncStore.ApplyResult(0, rejected);
             }
-            int n = plan.size();
             if (n > 0) {
                 reserveSequences(g, lastSequence + n);
             }
@@ -1254,13 +1289,20 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 SyncMessage.Change c = p.change();
                 CollectionIndex ci = collectionForWrite(g, c.collection());
                 indexes[i] = ci;
-                positions[i] = append(g, p.kind(), p.flags(), first + i, p.hlc(), p.origin().uuid(), c.originSequence(),
-                        c.recordId().getMostSignificantBits(), c.recordId().getLeastSignificantBits(), ci.nameUtf8,
-                        p.body(), p.sections());
+                // Without a resume-point entry the last change closes the transaction.
+                int commit = i == n - 1 && !persistPoint ? LogFormat.FLAG_COMMIT : 0;
+                positions[i] = append(g, p.kind(), p.flags() | commit, first + i, p.hlc(), p.origin().uuid(),
+                        c.originSequence(), c.recordId().getMostSignificantBits(), c.recordId().getLeastSignificantBits(),
+                        ci.nameUtf8, p.body(), p.sections());
             }
-            byte[] point = new byte[8];
-            Bytes.putLong(point, 0, Math.max(stored, coveredThrough));
-            end = appendMeta(g, Bytes.utf8(resumeKey), resumeKey, point);
+            if (persistPoint) {
+                byte[] v = new byte[8];
+                Bytes.putLong(v, 0, point);
+                end = appendMeta(g, Bytes.utf8(resumeKey), resumeKey, v);
+            } else {
+                end = positions[n - 1] + lastFrameLength;
+            }
+            memoryResumePoints.merge(peer, point, Math::max);
             lastSequence = first + n - 1;
             long stamp = visibility.writeLock();
             try {
@@ -2152,6 +2194,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 if (failure == null) {
                     try {
                         releaseUnusedSequences(gen);
+                        persistMemoryResumePoints(gen);
                         CommitPoint cp = commitPoint;
                         if (file != null && clock.current() > maxWrittenHlc) {
                             Generation g = gen;
