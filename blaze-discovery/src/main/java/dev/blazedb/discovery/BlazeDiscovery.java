@@ -184,19 +184,13 @@ public final class BlazeDiscovery implements AutoCloseable {
         String key = advertisement.instanceName();
         return run("advertise '" + key + "'", () -> {
             JmDNS jmdns = jmdns();
-            Registered old;
             synchronized (lock) {
-                old = advertised.get(key);
-            }
-            if (old != null) {
-                if (old.advertisement().equals(advertisement)) {
+                Registered old = advertised.get(key);
+                if (old != null && old.advertisement().equals(advertisement)) {
                     return null;
                 }
-                jmdns.unregisterService(old.info());
-                synchronized (lock) {
-                    advertised.remove(key);
-                }
             }
+            withdraw(jmdns, key);
             ServiceInfo info = ServiceInfo.create(SERVICE_TYPE, key, advertisement.port(), 0, 0, ServiceTxt.of(advertisement));
             jmdns.registerService(info);
             synchronized (lock) {
@@ -216,17 +210,21 @@ public final class BlazeDiscovery implements AutoCloseable {
         Objects.requireNonNull(advertisement, "advertisement");
         String key = advertisement.instanceName();
         return run("unadvertise '" + key + "'", () -> {
-            JmDNS jmdns = jmdns();
-            Registered old;
-            synchronized (lock) {
-                old = advertised.remove(key);
-            }
-            if (old != null) {
-                jmdns.unregisterService(old.info());
-                LOG.debug("withdrew '{}'", key);
-            }
+            withdraw(jmdns(), key);
             return null;
         });
+    }
+
+    /** Unregisters the service advertised under {@code key}, if any; on this discovery's thread. */
+    private void withdraw(JmDNS jmdns, String key) {
+        Registered old;
+        synchronized (lock) {
+            old = advertised.remove(key);
+        }
+        if (old != null) {
+            jmdns.unregisterService(old.info());
+            LOG.debug("withdrew '{}'", key);
+        }
     }
 
     /** What this discovery advertises now. */
