@@ -174,7 +174,9 @@ public final class BlazeDiscovery implements AutoCloseable {
      * discovery is closed. Lazy: nothing happens until subscribed; completes once jmDNS has
      * registered the service (probed the name and announced it). Advertising an equal
      * advertisement again does nothing; advertising different data under the same
-     * {@link Advertisement#instanceName() instance name} replaces the old data.
+     * {@link Advertisement#instanceName() instance name} (say, a new certificate fingerprint)
+     * announces the new data, which browsers report as
+     * {@link DiscoveredDatabase.Change#UPDATED UPDATED}.
      *
      * @return completes when advertised; errors with {@link DiscoveryException} when jmDNS fails
      *         or this discovery is closed
@@ -187,6 +189,14 @@ public final class BlazeDiscovery implements AutoCloseable {
             synchronized (lock) {
                 Registered old = advertised.get(key);
                 if (old != null && old.advertisement().equals(advertisement)) {
+                    return null;
+                }
+                if (old != null && old.advertisement().port() == advertisement.port()) {
+                    // Same instance, new TXT data (TLS, fingerprint): jmDNS announces the new
+                    // record in place, and browsers report the service UPDATED, never gone.
+                    old.info().setText(ServiceTxt.of(advertisement));
+                    advertised.put(key, new Registered(advertisement, old.info()));
+                    LOG.debug("advertising {} (updated)", advertisement);
                     return null;
                 }
             }

@@ -105,6 +105,29 @@ class DiscoveryLoopbackIT {
     }
 
     @Test
+    void newDataForAnAdvertisedInstanceIsReportedUpdated() {
+        String db = uniqueName();
+        NodeId node = NodeId.random();
+        Advertisement before = Advertisement.plain(db, 5003, node);
+        Advertisement after = Advertisement.tls(db, 5003, node, FP);
+        assertThat(after.instanceName()).isEqualTo(before.instanceName());
+        StepVerifier.create(browser.browse().filter(d -> d.name().equals(db)))
+                .then(() -> advertiser.advertise(before).block(MDNS))
+                .assertNext(d -> assertThat(d.change()).isEqualTo(Change.FOUND))
+                .then(() -> advertiser.advertise(after).block(MDNS))
+                .assertNext(d -> {
+                    assertThat(d.change()).isEqualTo(Change.UPDATED);
+                    assertThat(d.tls()).isTrue();
+                    assertThat(d.fingerprint()).contains(FP);
+                    assertThat(d.instanceName()).isEqualTo(before.instanceName());
+                })
+                .thenCancel()
+                .verify(MDNS.multipliedBy(2));
+        assertThat(advertiser.advertisements()).contains(after).doesNotContain(before);
+        advertiser.unadvertise(after).block(MDNS);
+    }
+
+    @Test
     void thePollingStyleSeesAServerAfterStartBrowsing() throws Exception {
         String db = uniqueName();
         Advertisement ad = Advertisement.plain(db, 6001, NodeId.random());
