@@ -261,6 +261,11 @@ public final class BlazeDiscovery implements AutoCloseable {
      */
     public Flux<DiscoveredDatabase> browse() {
         return Flux.<DiscoveredDatabase>create(sink -> {
+            sink.onDispose(() -> {
+                synchronized (lock) {
+                    subscribers.remove(sink);
+                }
+            });
             synchronized (lock) {
                 if (closed) {
                     sink.error(closedException());
@@ -268,13 +273,11 @@ public final class BlazeDiscovery implements AutoCloseable {
                 }
                 // Under the lock so that no change slips between the snapshot and the live ones.
                 found.values().forEach(d -> sink.next(d.as(DiscoveredDatabase.Change.FOUND)));
+                if (sink.isCancelled()) {
+                    return; // the snapshot was enough (say, take(1))
+                }
                 subscribers.add(sink);
             }
-            sink.onDispose(() -> {
-                synchronized (lock) {
-                    subscribers.remove(sink);
-                }
-            });
             startListening().whenComplete((ok, failure) -> {
                 if (failure != null) {
                     sink.error(translate("browse", failure));
@@ -310,6 +313,13 @@ public final class BlazeDiscovery implements AutoCloseable {
         }
         synchronized (lock) {
             return List.copyOf(found.values());
+        }
+    }
+
+    /** How many {@link #browse()} subscriptions are live; for tests that check none leaks. */
+    int subscriberCount() {
+        synchronized (lock) {
+            return subscribers.size();
         }
     }
 

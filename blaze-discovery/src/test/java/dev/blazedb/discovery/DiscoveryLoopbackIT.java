@@ -150,6 +150,7 @@ class DiscoveryLoopbackIT {
         StepVerifier.create(browser.browse().filter(d -> d.name().equals(db)).take(1))
                 .assertNext(d -> assertThat(d.change()).isEqualTo(Change.FOUND))
                 .verifyComplete();
+        assertThat(browser.subscriberCount()).as("cancelled subscriptions are forgotten").isZero();
         advertiser.unadvertise(ad).block(MDNS);
     }
 
