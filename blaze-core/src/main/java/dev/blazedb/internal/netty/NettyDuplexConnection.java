@@ -151,8 +151,8 @@ public final class NettyDuplexConnection implements DuplexConnection {
      *
      * @param connection an open Reactor Netty connection; this object owns it from now on
      * @param maxFrameLength the largest payload accepted and sent, in bytes
-     * @param remoteAddress the peer's address to report when the channel has none (an unnamed
-     *     Unix socket client), or null to use the channel's
+     * @param remoteAddress the peer's address to report (a transport may know more than the
+     *     channel, such as a Unix socket peer's credentials), or null to use the channel's
      */
     public NettyDuplexConnection(Connection connection, int maxFrameLength, SocketAddress remoteAddress) {
         this.connection = Objects.requireNonNull(connection, "connection");
@@ -162,8 +162,7 @@ public final class NettyDuplexConnection implements DuplexConnection {
         this.channel = connection.channel();
         this.loop = channel.eventLoop();
         this.maxFrameLength = maxFrameLength;
-        SocketAddress fromChannel = channel.remoteAddress();
-        this.remoteAddress = fromChannel != null ? fromChannel : remoteAddress;
+        this.remoteAddress = remoteAddress != null ? remoteAddress : channel.remoteAddress();
         channel.config().setAutoRead(false);
         FrameHandler handler = new FrameHandler();
         if (channel.pipeline().get(NettyPipeline.ReactiveBridge) != null) {
@@ -172,7 +171,18 @@ public final class NettyDuplexConnection implements DuplexConnection {
             channel.pipeline().addLast(HANDLER_NAME, handler);
         }
         channel.closeFuture().addListener(future -> onChannelClosed());
-        onLoop(this::drainReceive);
+        // Start reading from a task of its own, even on the event loop: Reactor Netty may still be
+        // setting the connection up in the current call (its inbound turns auto-read off, which
+        // on epoll cancels a read asked for before).
+        try {
+            loop.execute(() -> {
+                channel.config().setAutoRead(false);
+                drainReceive();
+            });
+        } catch (RejectedExecutionException shutDown) {
+            closing = true;
+            closed.tryEmitEmpty();
+        }
     }
 
     // =================================================================== DuplexConnection
@@ -556,6 +566,8 @@ public final class NettyDuplexConnection implements DuplexConnection {
                     sender.fail(closedException(null));
                 } else {
                     senders.add(sender);
+                    // A drain that ran before this task could not see the sender: run another.
+                    scheduleSend();
                 }
             });
             try {

@@ -64,7 +64,7 @@ class NettyDuplexConnectionTest {
     }
 
     private NettyDuplexConnection client() {
-        Connection connection = TcpClient.create().remoteAddress(server::address).connectNow(TIMEOUT);
+        Connection connection = TcpClient.newConnection().remoteAddress(server::address).connectNow(TIMEOUT);
         return new NettyDuplexConnection(connection, LIMIT, null);
     }
 
