@@ -1,6 +1,6 @@
-package dev.blazedb.sync;
+package dev.blazedb.transport.memory.sync;
 
-import static dev.blazedb.sync.Cluster.TIMEOUT;
+import static dev.blazedb.test.SyncCluster.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.blazedb.BlazeDBClient;
