@@ -1,6 +1,7 @@
 package dev.blazedb.test;
 
 import dev.blazedb.transport.ClientTransport;
+import dev.blazedb.transport.ConnectionInterceptor;
 import dev.blazedb.transport.DelegatingDuplexConnection;
 import dev.blazedb.transport.DuplexConnection;
 import dev.blazedb.transport.Frame;
@@ -19,10 +20,18 @@ import reactor.core.publisher.Mono;
  *
  * <p>Connections pass through it when it wraps a client transport ({@link #wrap(ClientTransport)},
  * for {@code BlazeTopology.connect}) or intercepts the connections a topology opens itself
- * ({@link #intercept(DuplexConnection)}, for decorators that a topology applies itself).
+ * ({@link #intercept(DuplexConnection)}: pass it to
+ * {@code BlazeTopology.Options.builder().connectionInterceptor(..)}, which reaches the links
+ * {@code connectLocal} and the other connect methods open inside the topology):
+ * <pre>{@code
+ * FaultInjector faults = new FaultInjector();
+ * BlazeTopology topology = new BlazeTopology(BlazeTopology.Options.builder().connectionInterceptor(faults).build());
+ * ...
+ * faults.breakNewest();   // the link goes RECONNECTING, then resumes from its checkpoint
+ * }</pre>
  * Written against the public transport SPI only, so it works over any transport. Thread-safe.
  */
-public final class FaultInjector {
+public final class FaultInjector implements ConnectionInterceptor {
 
     private final List<DuplexConnection> opened = new CopyOnWriteArrayList<>();
     private final AtomicLong framesSent = new AtomicLong();
@@ -38,6 +47,7 @@ public final class FaultInjector {
     }
 
     /** Records {@code connection} and returns the decorated connection to use in its place. */
+    @Override
     public DuplexConnection intercept(DuplexConnection connection) {
         DuplexConnection counted = new DelegatingDuplexConnection(connection) {
             @Override
