@@ -23,9 +23,10 @@ import picocli.CommandLine.Spec;
             "%nExamples:",
             "  blaze demo",
             "  blaze put --db notes.blazedb title=Hello stars=5 due=2030-06-01",
-            "  blaze list --db notes.blazedb --password-file ~/.notes-password"
+            "  blaze list --db notes.blazedb --password-file ~/.notes-password",
+            "  blaze bench --quick"
         },
-        subcommands = {DemoCommand.class, PutCommand.class, GetCommand.class, ListCommand.class,
+        subcommands = {DemoCommand.class, PutCommand.class, GetCommand.class, ListCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BlazeCli implements Runnable {
 
@@ -71,7 +72,7 @@ public final class BlazeCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: demo, put, get or list");
+        throw new ParameterException(spec.commandLine(), "Missing command: demo, put, get, list or bench");
     }
 
     private static int handleFailure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
