@@ -108,7 +108,10 @@ public final class BlazeCollection {
         return fetchAll().stream().map(r -> r.uuid("id").orElseThrow()).collect(Collectors.toUnmodifiableList());
     }
 
-    /** The number of records (that the context may read). */
+    /**
+     * The number of records (that the context may read). With a context on a collection under
+     * row-level security this reads every record, since policies are conditions on rows.
+     */
     public long count() {
         return restricted() ? engine.fetchAll(name).stream().filter(this::readable).count() : engine.count(name);
     }

@@ -99,6 +99,11 @@ class SecuredDatabaseTest {
         BlazeDataRecord otherTenant = note("bob", "red", "elsewhere").with("tenant", dev.blazedb.data.BlazeValue.string("evil"));
         assertThatThrownBy(() -> bob.collection("notes").insert(otherTenant))
                 .isInstanceOf(AccessDeniedException.class).hasMessageContaining("restrictive policy 'same tenant'");
+        // RLS on, no policy: nothing passes, and the refused first write leaves no collection behind
+        db.security().enable("locked");
+        assertThatThrownBy(() -> bob.collection("locked").insert(note("bob", "red", "x")))
+                .isInstanceOf(AccessDeniedException.class).hasMessageContaining("no permissive policy of locked allows INSERT");
+        assertThat(db.collections()).doesNotContain("locked");
         assertThat(db.lastSequence()).isEqualTo(before);
         assertThat(db.collection("notes").count()).isEqualTo(3);
 

@@ -146,9 +146,25 @@ public class SyncCluster implements AutoCloseable {
     /** Closes the topology, then every database. */
     @Override
     public void close() {
-        topology.close();
-        for (BlazeDBClient db : dbs) {
-            db.close();
+        try {
+            topology.close();
+        } finally {
+            // every database is closed even when closing the topology or another database fails
+            RuntimeException first = null;
+            for (BlazeDBClient db : dbs) {
+                try {
+                    db.close();
+                } catch (RuntimeException e) {
+                    if (first == null) {
+                        first = e;
+                    } else {
+                        first.addSuppressed(e);
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
         }
     }
 
