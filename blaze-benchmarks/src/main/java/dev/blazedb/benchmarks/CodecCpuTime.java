@@ -77,7 +77,12 @@ public final class CodecCpuTime {
         for (int pass = 0; pass < 2; pass++) {
             for (String record : CodecReport.RECORDS) {
                 for (String jackson : JACKSON) {
-                    Process process = new ProcessBuilder(java, "-cp", classPath, CodecCpuTime.class.getName(),
+                    // -Xbatch: the measuring thread waits for each compilation, so a JIT thread
+                    // starved of CPU by other processes cannot leave the code half-optimised; a
+                    // fixed, pre-touched heap keeps the kernel's page faults (system time, which
+                    // thread CPU time includes) out of the batches.
+                    Process process = new ProcessBuilder(java, "-Xbatch", "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch",
+                            "-cp", classPath, CodecCpuTime.class.getName(),
                             CHILD, record, jackson).redirectError(ProcessBuilder.Redirect.INHERIT).start();
                     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                     if (process.waitFor() != 0) {
