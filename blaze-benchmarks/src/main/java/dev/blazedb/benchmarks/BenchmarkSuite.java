@@ -18,7 +18,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Every JMH benchmark the README quotes, in one command, with a report of each figure beside its
- * bar. This is the only source of the README's figures.
+ * bar. This is the only source of the README's JMH figures; the codec's CPU-time figures come from
+ * {@link CodecCpuTime}.
  *
  * <pre>
  * java -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.BenchmarkSuite [--quick] [--only codec|storage] [--out DIR]
