@@ -42,8 +42,9 @@ class BenchmarkSuiteTest {
         var read2 = steps.get(3).options().build();
         var compact = steps.get(5).options().build();
 
-        assertThat(codec.getWarmupIterations().get()).isEqualTo(2);
+        assertThat(codec.getWarmupIterations().get()).isEqualTo(5);
         assertThat(codec.getMeasurementIterations().get()).isEqualTo(5);
+        assertThat(codec.getJvmArgsAppend().get()).containsExactly("-Xbatch", "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch");
         assertThat(insert.getParameter("durability").get()).containsExactly("GROUP", "OS");
         assertThat(insert.getMeasurementTime().get().getTime()).isEqualTo(2);
         assertThat(read2.getThreads().get()).isEqualTo(2);

@@ -119,11 +119,12 @@ import java.util.zip.CRC32;
  * in the long form, a small int in the 8-byte form, an empty array or dictionary with a zero
  * count): {@code encode(decode(bytes))} equals {@code bytes} for canonical input only.
  *
- * <p>All methods are thread-safe. Two caches, invisible in the results, are the only state: the
+ * <p>All methods are thread-safe. Caches, invisible in the results, are the only state: the
  * encoder writes into a 4 KiB scratch array per thread before it copies the record out, and the
- * decoder keeps, per field count and first key, the keys of the last record shape it met (at most
- * 256 shapes of at most 64 keys and 1,024 chars of key text; never values), so that records of
- * that shape share one key array and skip decoding and ordering their keys.
+ * decoder keeps, per field count and first key, the keys of the last record shape it met, and
+ * likewise for dictionaries (at most 256 shapes each, of at most 64 keys and 1,024 chars of key
+ * text; never values), so that records and dictionaries of that shape share one key array and
+ * skip decoding and ordering their keys.
  */
 public final class BlazeBinary {
 
