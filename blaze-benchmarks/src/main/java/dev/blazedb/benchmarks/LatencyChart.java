@@ -168,28 +168,48 @@ public final class LatencyChart {
                 g.drawString(b.label(), LEFT + 6, y - 4);
             }
 
-            // curves and legend
+            // curves, then the legend in a box in the lower right, where rising curves leave room
             g.setStroke(new BasicStroke(2f));
-            int legendY = TOP + 18;
+            int legendW = 0;
+            for (Series se : series) {
+                legendW = Math.max(legendW, fm.stringWidth(se.label() + " (no samples)"));
+            }
+            legendW += 50;
+            int legendH = series.size() * (fm.getHeight() + 2) + 10;
+            int legendX = LEFT + plotW - legendW - 10;
+            int legendTop = TOP + plotH - legendH - 10;
+            int legendY = legendTop + 5 + fm.getAscent();
             for (int i = 0; i < curves.size(); i++) {
                 List<double[]> c = curves.get(i);
-                g.setColor(COLORS[i % COLORS.length]);
-                if (!c.isEmpty()) {
-                    Path2D path = new Path2D.Double();
-                    for (int j = 0; j < c.size(); j++) {
-                        double[] p = c.get(j);
-                        double px = LEFT + plotW * p[0] / MAX_NINES;
-                        double py = yPixel(Math.log10(Math.max(p[1], Math.pow(10, yMin))), yMin, yMax, plotH);
-                        if (j == 0) {
-                            path.moveTo(px, py);
-                        } else {
-                            path.lineTo(px, py);
-                        }
-                    }
-                    g.draw(path);
+                if (c.isEmpty()) {
+                    continue;
                 }
-                String label = series.get(i).label() + (c.isEmpty() ? " (no samples)" : "");
-                int lx = LEFT + plotW - 10 - fm.stringWidth(label);
+                g.setColor(COLORS[i % COLORS.length]);
+                Path2D path = new Path2D.Double();
+                for (int j = 0; j < c.size(); j++) {
+                    double[] p = c.get(j);
+                    double px = LEFT + plotW * p[0] / MAX_NINES;
+                    double py = yPixel(Math.log10(Math.max(p[1], Math.pow(10, yMin))), yMin, yMax, plotH);
+                    if (j == 0) {
+                        path.moveTo(px, py);
+                    } else {
+                        path.lineTo(px, py);
+                    }
+                }
+                g.draw(path);
+            }
+            if (!series.isEmpty()) {
+                g.setColor(Color.WHITE);
+                g.fillRect(legendX, legendTop, legendW, legendH);
+                g.setColor(new Color(0xaaaaaa));
+                g.setStroke(new BasicStroke(1f));
+                g.drawRect(legendX, legendTop, legendW, legendH);
+                g.setStroke(new BasicStroke(2f));
+            }
+            for (int i = 0; i < series.size(); i++) {
+                String label = series.get(i).label() + (curves.get(i).isEmpty() ? " (no samples)" : "");
+                int lx = legendX + 40;
+                g.setColor(COLORS[i % COLORS.length]);
                 g.drawLine(lx - 28, legendY - fm.getAscent() / 2 + 1, lx - 6, legendY - fm.getAscent() / 2 + 1);
                 g.setColor(Color.BLACK);
                 g.drawString(label, lx, legendY);

@@ -462,7 +462,7 @@ public final class SyncBench {
                 series.add(new LatencyChart.Series(fmt("run %d: p50 %.1f us, p99 %.1f us", i + 1, l.p50, l.p99), l.histogram()));
             }
         }
-        LatencyChart.write(file, fmt("End-to-end sync latency, %s transport, open loop at %,d changes/s (coordinated-omission corrected)",
+        LatencyChart.write(file, fmt("Sync latency end to end, %s transport, open loop at %,d changes/s, CO-corrected",
                 o.transport, o.rate), series, List.of(new LatencyChart.Bar("p50 bar 10 us", P50_BAR_MICROS),
                 new LatencyChart.Bar("p99 bar 50 us", P99_BAR_MICROS)));
     }

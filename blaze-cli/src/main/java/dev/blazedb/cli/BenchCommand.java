@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
                     + "throughput (single inserts and insertMany), and the initial sync of records A held before the "
                     + "connection, each beside its bar.",
             "Writes sync-bench-memory.md, .json and -latency.png to --out. Takes about two minutes per run "
-                    + "with the defaults; --quick takes seconds (a smoke test, not figures to quote).",
+                    + "with the defaults; --quick is a short smoke run (not figures to quote).",
             "The README's figures use: java -Xmx3g -XX:+UseZGC -jar blaze.jar bench"
         })
 final class BenchCommand implements Callable<Integer> {

@@ -85,6 +85,21 @@ class BlazeJarIT {
     }
 
     @Test
+    void benchRunsTheSyncHarnessFromTheJarWithoutJmhOrItsGeneratedCode() throws Exception {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            assertThat(file.getEntry("dev/blazedb/benchmarks/SyncBench.class")).isNotNull();
+            assertThat(file.getEntry("org/HdrHistogram/Histogram.class")).isNotNull();
+            assertThat(file.stream().map(e -> e.getName()))
+                    .noneMatch(name -> name.startsWith("org/openjdk/jmh/") || name.contains("/jmh_generated/"));
+        }
+        Run run = blaze(Map.of(), "bench", "--runs", "1", "--rate", "1000", "--latency-seconds", "0.2", "--warmup-seconds", "0.1",
+                "--changes", "1000", "--batch", "100", "--initial", "1000", "--out", dir.resolve("bench").toString());
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        assertThat(run.out()).contains("run 1 initial sync of 1,000 records", "| metric | bar (design.md)");
+        assertThat(dir.resolve("bench/sync-bench-memory-latency.png")).isRegularFile();
+    }
+
+    @Test
     void demoSucceedsAndPrintsTheFetchedRecord() throws Exception {
         Run run = blaze(Map.of(), "demo");
         assertThat(run.exitCode()).as("%s", run).isZero();

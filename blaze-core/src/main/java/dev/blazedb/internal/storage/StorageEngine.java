@@ -1266,7 +1266,9 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             // change that created them through the fast path (its state is computed if needed).
             Map<Touched, Object> touched = changes.size() == 1 ? null : new java.util.HashMap<>();
             List<Planned> plan = new ArrayList<>(changes.size());
-            for (SyncMessage.Change c : changes) {
+            long[] indexed = indexValues(g, changes);
+            for (int k = 0; k < changes.size(); k++) {
+                SyncMessage.Change c = changes.get(k);
                 clock.receive(c.hlc());
                 UUID id = c.recordId();
                 Touched key = touched == null ? null : new Touched(c.collection(), id);
@@ -1276,7 +1278,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                     local = e.state();
                 } else if (earlier != null) {
                     local = (RecordState) earlier;
-                } else if (isNew(g, c)) {
+                } else if (indexed[k] == 0 && !c.tombstone() && c.deletedAt() == null) {
                     // Fast path: a record this database has never seen. The merge of nothing with
                     // the change is the change itself, so it is stored as received.
                     Planned p = planNew(c, peer, admission, rejected);
@@ -1288,7 +1290,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                     }
                     continue;
                 } else {
-                    local = storedState(g, c.collection(), id, r);
+                    local = storedState(g, indexed[k], r);
                 }
                 RecordState incoming = c.state();
                 RecordState merged = LwwMerge.merge(c.collection(), id, local, incoming, resolver);
@@ -1385,18 +1387,34 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     }
 
     /**
-     * Whether {@code c} is a live record this database has never seen (no entry, not even a
-     * tombstone) and that carries no delete version: merging it changes nothing about it.
+     * The index value of every change's record (0 when the database has never seen it), looked up
+     * in one pass before the batch is merged. In a large index each lookup is a cache miss; in a
+     * tight loop of independent lookups the processor overlaps them, where between merges it
+     * waited for each in turn (JFR: 26 % of a batched apply's samples in RecordIndex.get).
+     * Under the write lock, so the values hold for the whole batch.
      */
-    private static boolean isNew(Generation g, SyncMessage.Change c) {
-        if (c.tombstone() || c.deletedAt() != null) {
-            return false;
+    private static long[] indexValues(Generation g, List<SyncMessage.Change> changes) {
+        long[] values = new long[changes.size()];
+        String lastName = null;
+        CollectionIndex last = null;
+        for (int i = 0; i < values.length; i++) {
+            SyncMessage.Change c = changes.get(i);
+            if (!c.collection().equals(lastName)) {
+                lastName = c.collection();
+                last = g.collections.get(lastName);
+            }
+            if (last != null) {
+                UUID id = c.recordId();
+                values[i] = last.index.get(id.getMostSignificantBits(), id.getLeastSignificantBits());
+            }
         }
-        CollectionIndex ci = g.collections.get(c.collection());
-        return ci == null || ci.index.get(c.recordId()) == 0;
+        return values;
     }
 
-    /** The entry for a record seen for the first time (see {@link #isNew}); null when not written. */
+    /**
+     * The entry for a record this database has never seen (no entry, not even a tombstone) that
+     * carries no delete version: merging it changes nothing about it. Null when not written.
+     */
     private Planned planNew(SyncMessage.Change c, NodeId peer, SyncStore.Admission admission, List<SyncStore.Rejected> rejected) {
         BlazeDataRecord record = c.record();
         if (record.size() == 0 || record.size() == 1 && c.bodyHasId()) {
@@ -1415,14 +1433,12 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 SyncSections.encode(fv, null, peer), ChangeType.INSERT, proposed, new SyncMeta(fv, null, peer, false, body));
     }
 
-    /** The state stored for a record (absent, tombstone or live with versions); under the write lock. */
-    private RecordState storedState(Generation g, String collection, UUID id, Reader r) {
-        CollectionIndex ci = g.collections.get(collection);
-        long v = ci == null ? 0 : ci.index.get(id);
-        if (v == 0) {
+    /** The state stored for a record (absent, tombstone or live with versions) given its index value; under the write lock. */
+    private RecordState storedState(Generation g, long indexValue, Reader r) {
+        if (indexValue == 0) {
             return RecordState.absent();
         }
-        long pos = RecordIndex.position(v);
+        long pos = RecordIndex.position(indexValue);
         EntryView e = openFrameAt(g, pos, r);
         try {
             return SyncSections.state(e, nodeId);
