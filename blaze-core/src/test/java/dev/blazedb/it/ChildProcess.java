@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A child JVM running a main class from the test classpath, with its output captured line by
- * line. Shared with other modules' ITs through blaze-core's test-jar.
+ * A child JVM running a main class from the test classpath, with its output captured line by line
+ * and its standard input open for commands. Shared with other modules' ITs through blaze-core's
+ * test-jar (which holds only this class).
  */
 public final class ChildProcess implements AutoCloseable {
 
@@ -128,14 +129,28 @@ public final class ChildProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Writes {@code line} and a newline to the child's standard input. */
+    public void send(String line) {
+        try {
+            java.io.OutputStream in = process.getOutputStream();
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to the child; stderr:\n" + stderr, e);
+        }
+    }
+
+    /** Whether the child is still running. */
     public boolean isAlive() {
         return process.isAlive();
     }
 
+    /** The lines the child printed so far. */
     public List<String> stdout() {
         return stdout;
     }
 
+    /** What the child wrote to its standard error so far. */
     public String stderr() {
         return stderr.toString();
     }
