@@ -9,6 +9,7 @@ import dev.blazedb.SyncConnection;
 import dev.blazedb.SyncListener;
 import dev.blazedb.SyncPolicy;
 import dev.blazedb.SyncRole;
+import dev.blazedb.internal.sync.SyncLink;
 import dev.blazedb.transport.DuplexConnection;
 import dev.blazedb.transport.SecureSession;
 import dev.blazedb.transport.ServerTransport;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -219,18 +221,30 @@ public final class BlazeServer implements AutoCloseable {
      * @return completes when stopped
      */
     public Mono<Void> stop() {
-        return Mono.fromRunnable(() -> {
+        return Mono.defer(() -> {
             SyncListener l = listener;
             listener = null;
-            if (l != null) {
-                l.dispose();
+            if (l == null) {
+                return Mono.empty();
             }
-            BlazeTopology t = topology;
-            if (t != null) {
-                t.close();
-            }
-            port = -1;
-        }).subscribeOn(Schedulers.boundedElastic()).then();
+            // Tell every client the server is shutting down (they reconnect with backoff), not
+            // that they were disconnected for good.
+            return Flux.fromIterable(l.connections())
+                    .flatMap(c -> c instanceof SyncLink link ? link.shutdown() : c.disconnect())
+                    .then()
+                    .timeout(Duration.ofSeconds(5), Mono.empty())
+                    .onErrorResume(e -> Mono.empty())
+                    .then(Mono.fromRunnable(() -> {
+                        l.dispose();
+                        BlazeTopology t = topology;
+                        topology = null;
+                        if (t != null) {
+                            t.close();
+                        }
+                        port = -1;
+                    }).subscribeOn(Schedulers.boundedElastic()))
+                    .then();
+        });
     }
 
     /** {@link #stop()}, waiting up to 10 seconds (unless called on a non-blocking thread). */
