@@ -472,6 +472,18 @@ public final class SyncLink implements SyncConnection {
 
     @Override
     public Mono<Void> disconnect() {
+        return end(false);
+    }
+
+    /**
+     * Closes like {@link #disconnect()}, but tells the peer that this side is shutting down (a
+     * server stopping), so that the peer reconnects with backoff instead of closing for good.
+     */
+    public Mono<Void> shutdown() {
+        return end(true);
+    }
+
+    private Mono<Void> end(boolean shutdown) {
         return Mono.defer(() -> {
             SyncSession s;
             SyncSession p;
@@ -489,7 +501,11 @@ public final class SyncLink implements SyncConnection {
                 }
             }
             if (s != null) {
-                s.close();
+                if (shutdown) {
+                    s.shutdown();
+                } else {
+                    s.close();
+                }
             }
             if (p != null) {
                 p.close();
