@@ -155,16 +155,6 @@ public final class ChildProcess implements AutoCloseable {
         return stderr.toString();
     }
 
-    /** Writes {@code line} and a newline to the child's standard input. */
-    public void send(String line) {
-        try {
-            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to the child", e);
-        }
-    }
-
     @Override
     public void close() {
         process.destroyForcibly();
