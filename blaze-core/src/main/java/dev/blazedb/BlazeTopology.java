@@ -275,6 +275,145 @@ public final class BlazeTopology implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------
+    // Cross-app links: Unix domain sockets
+
+    /** The ServiceLoader name of the Unix socket transport (module blaze-transport-uds). */
+    private static final String UDS = "uds";
+
+    /**
+     * Serves the registered node {@code nodeId} on the Unix domain socket {@code socketPath}
+     * (module {@code dev.blazedb:blaze-transport-uds}), for other processes on this machine to
+     * connect to with {@link #connectCrossApp(NodeId, String, ConnectionMode)}; each peer's node
+     * id, database name and protocol version are exchanged in the handshake. The socket's
+     * directory is created private to this user if missing (or must be so already), a stale socket
+     * file left by a killed process is replaced, and a live listener on the path is never taken
+     * over: the Mono fails with a {@link BlazeException} naming the path. Peers running as another
+     * user are refused.
+     *
+     * @throws TransportNotFoundException (in the Mono) when the Unix socket transport is missing
+     */
+    public Mono<CrossAppListener> listenCrossApp(NodeId nodeId, String socketPath) {
+        return listenCrossApp(nodeId, socketPath, SyncPolicy.defaults());
+    }
+
+    /**
+     * {@link #listenCrossApp(NodeId, String)} with {@code policy}; the serving node is the
+     * {@code from} node of {@link SyncPolicy#mode()}.
+     */
+    public Mono<CrossAppListener> listenCrossApp(NodeId nodeId, String socketPath, SyncPolicy policy) {
+        Objects.requireNonNull(socketPath, "socketPath");
+        return Mono.fromCallable(() -> Transports.provider(UDS).serverTransport(socketPath))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(server -> listen(nodeId, server, policy))
+                .map(listener -> {
+                    CrossApp crossApp = new CrossApp(listener, socketPath(listener, socketPath));
+                    crossAppListeners.put(crossApp.socketPath(), crossApp);
+                    return (CrossAppListener) crossApp;
+                });
+    }
+
+    /**
+     * Connects the registered node {@code nodeId} to the node listening on the Unix domain socket
+     * {@code socketPath}, in this process or another (module {@code dev.blazedb:blaze-transport-uds});
+     * the remote node id is learned in the handshake. This node is the {@code to} node of
+     * {@code mode} ({@code READ_ONLY}: it receives only). When the listener goes away (its process
+     * dies) the connection reconnects with backoff and resumes where it stopped; nobody listening
+     * at the first attempt fails the Mono with a
+     * {@link dev.blazedb.transport.ConnectionRefusedException} naming the path.
+     */
+    public Mono<SyncConnection> connectCrossApp(NodeId nodeId, String socketPath, ConnectionMode mode) {
+        return connectCrossApp(nodeId, socketPath, SyncPolicy.of(Objects.requireNonNull(mode, "mode")));
+    }
+
+    /** {@link #connectCrossApp(NodeId, String, ConnectionMode)} with a whole {@code policy}. */
+    public Mono<SyncConnection> connectCrossApp(NodeId nodeId, String socketPath, SyncPolicy policy) {
+        Objects.requireNonNull(socketPath, "socketPath");
+        return Mono.fromCallable(() -> Transports.provider(UDS).clientTransport(socketPath))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(client -> connect(nodeId, client, policy));
+    }
+
+    /**
+     * The original guide's form, both nodes registered in this topology: serves {@code from} on
+     * {@code socketPath} (reusing this topology's listener on that path if there is one) and
+     * connects {@code to} to it. {@code mode} is read as in {@link #connectLocal}: {@code READ_ONLY}
+     * sends changes only from {@code from} to {@code to}.
+     */
+    public Mono<SyncConnection> connectCrossApp(NodeId from, NodeId to, String socketPath, ConnectionMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(socketPath, "socketPath");
+        SyncPolicy policy = SyncPolicy.of(mode);
+        return Mono.defer(() -> {
+            node(from);
+            node(to);
+            if (from.equals(to)) {
+                throw new IllegalArgumentException("a node cannot connect to itself: " + from);
+            }
+            CrossApp existing = crossAppListeners.get(java.nio.file.Path.of(socketPath).toAbsolutePath().normalize().toString());
+            Mono<CrossAppListener> listener = existing != null && !existing.isDisposed() && existing.nodeId().equals(from)
+                    ? Mono.just(existing) : listenCrossApp(from, socketPath, policy);
+            return listener.then(connectCrossApp(to, socketPath, policy));
+        });
+    }
+
+    private static String socketPath(SyncListener listener, String requested) {
+        SocketAddress address = listener.address();
+        if (address instanceof java.net.UnixDomainSocketAddress) {
+            return ((java.net.UnixDomainSocketAddress) address).getPath().toString();
+        }
+        return java.nio.file.Path.of(requested).toAbsolutePath().normalize().toString();
+    }
+
+    private final Map<String, CrossApp> crossAppListeners = new ConcurrentHashMap<>();
+
+    /** A {@link SyncListener} on a Unix socket, with its path. */
+    private final class CrossApp implements CrossAppListener {
+        private final SyncListener listener;
+        private final String socketPath;
+
+        CrossApp(SyncListener listener, String socketPath) {
+            this.listener = listener;
+            this.socketPath = socketPath;
+        }
+
+        @Override
+        public String socketPath() {
+            return socketPath;
+        }
+
+        @Override
+        public NodeId nodeId() {
+            return listener.nodeId();
+        }
+
+        @Override
+        public SocketAddress address() {
+            return listener.address();
+        }
+
+        @Override
+        public List<SyncConnection> connections() {
+            return listener.connections();
+        }
+
+        @Override
+        public void dispose() {
+            crossAppListeners.remove(socketPath, this);
+            listener.dispose();
+        }
+
+        @Override
+        public boolean isDisposed() {
+            return listener.isDisposed();
+        }
+
+        @Override
+        public String toString() {
+            return "CrossAppListener[" + socketPath + ", node " + listener.nodeId() + "]";
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
     // Any transport
 
     /**
