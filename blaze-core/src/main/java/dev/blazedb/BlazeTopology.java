@@ -74,6 +74,8 @@ public final class BlazeTopology implements AutoCloseable {
         localTerms.remove(link);
     };
     private volatile TransportProvider memory;
+    /** Fingerprints trusted on first use by in-memory databases of this topology. */
+    private final dev.blazedb.internal.tls.KnownHosts knownHosts = dev.blazedb.internal.tls.KnownHosts.inMemory();
     private volatile boolean closed;
 
     private record Node(NodeInfo info, BlazeDBClient db, SyncStore store) {
@@ -411,6 +413,66 @@ public final class BlazeTopology implements AutoCloseable {
         public String toString() {
             return "CrossAppListener[" + socketPath + ", node " + listener.nodeId() + "]";
         }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Remote nodes over TCP
+
+    /**
+     * Connects the registered node {@code nodeId} to the database a {@code BlazeServer} serves at
+     * {@code remote}, over TCP (module {@code dev.blazedb:blaze-transport-tcp}, found through
+     * {@link java.util.ServiceLoader}): TLS 1.3 unless {@link RemoteNode#useTLS()} is false, then
+     * the secure handshake of {@link dev.blazedb.transport.SecureSession} (token proofs, session
+     * keys, frames sealed end to end with {@link EncryptionMode#E2E_ONLY}), then sync. The Mono
+     * completes after the sync handshake; after a transport failure the connection reconnects
+     * with backoff ({@link SyncConnection#states()} shows {@code RECONNECTING}).
+     *
+     * <p>Fails with {@link CertificateMismatchException} when the server's certificate is not the
+     * trusted one, {@link InvalidTokenException} or {@link MissingTokenException} when the tokens
+     * do not match, {@link HandshakeTimeoutException}, or a
+     * {@link dev.blazedb.transport.TransportNotFoundException} naming the artifact when the TCP
+     * transport is not on the class path. No change is applied on either side before the
+     * handshake has succeeded.
+     */
+    public Mono<SyncConnection> connectRemote(NodeId nodeId, RemoteNode remote, SyncPolicy policy) {
+        Objects.requireNonNull(remote, "remote");
+        Objects.requireNonNull(policy, "policy");
+        return Mono.defer(() -> {
+            checkOpen();
+            Node n = node(nodeId);
+            // Blocking: the class path scan and the known-hosts file (hence boundedElastic).
+            TransportProvider tcp = Transports.provider("tcp");
+            Map<String, Object> options = new java.util.HashMap<>();
+            options.put("tls", remote.useTLS());
+            if (remote.useTLS()) {
+                String key = dev.blazedb.internal.tls.KnownHosts.key(remote.host(), remote.port(), remote.database());
+                dev.blazedb.internal.tls.ServerTrust trust;
+                if (remote.pinnedFingerprint().isPresent()) {
+                    trust = dev.blazedb.internal.tls.ServerTrust.pinned(remote.pinnedFingerprint().get(), key);
+                } else if (!remote.trustedCertificates().isEmpty()) {
+                    trust = dev.blazedb.internal.tls.ServerTrust.authorities(remote.trustedCertificates(), key);
+                } else {
+                    dev.blazedb.internal.tls.KnownHosts hosts = n.db().file()
+                            .map(f -> dev.blazedb.internal.tls.KnownHosts.file(dev.blazedb.internal.tls.KnownHosts.besideDatabase(f)))
+                            .orElseGet(() -> knownHosts);
+                    trust = dev.blazedb.internal.tls.ServerTrust.onFirstUse(hosts, key);
+                }
+                options.put("trustManager", trust);
+                options.put("verifyHostName", trust.verifiesHostNames());
+            } else {
+                LOG.warn("connecting {} to {} without TLS: only frames sealed end to end (E2E_ONLY) are protected on the network",
+                        n.info().name(), remote);
+            }
+            dev.blazedb.transport.ClientTransport raw = tcp.clientTransport(remote.address(), options);
+            dev.blazedb.transport.SecureSession.Config config = dev.blazedb.transport.SecureSession.Config
+                    .builder(nodeId, n.db().name())
+                    .token(remote.authToken().orElse(null))
+                    .encryption(policy.encryptionMode())
+                    .handshakeTimeout(remote.handshakeTimeout())
+                    .peerDatabase(remote.database())
+                    .build();
+            return connect(nodeId, dev.blazedb.transport.SecureSession.client(raw, config), policy);
+        }).subscribeOn(Schedulers.boundedElastic());
     }
 
     // ------------------------------------------------------------------------------------------

@@ -563,6 +563,8 @@ public final class NettyDuplexConnection implements DuplexConnection {
             actual.onSubscribe(sender);
             onLoop(() -> {
                 if (closing) {
+                    // Closed before this sender was queued: its publisher must be cancelled too.
+                    sender.cancelUpstream();
                     sender.fail(closedException(null));
                 } else {
                     senders.add(sender);

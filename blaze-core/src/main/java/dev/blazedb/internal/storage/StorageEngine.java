@@ -595,6 +595,22 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     // ---------------------------------------------------------------------------------------
     // Identity
 
+    /**
+     * A 32-byte key for {@code purpose}, derived (HKDF-SHA256) from this database's data key: a
+     * secret only someone who can open the database has, for protecting files kept beside it
+     * (such as the TLS identity's private key). Stable across reopen; distinct per purpose.
+     */
+    public byte[] deriveKey(String purpose) {
+        org.bouncycastle.crypto.generators.HKDFBytesGenerator g =
+                new org.bouncycastle.crypto.generators.HKDFBytesGenerator(new org.bouncycastle.crypto.digests.SHA256Digest());
+        g.init(new org.bouncycastle.crypto.params.HKDFParameters(dataKey.getEncoded(),
+                "blazedb-derived-key-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                purpose.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        byte[] out = new byte[32];
+        g.generateBytes(out, 0, out.length);
+        return out;
+    }
+
     /** The database name given at open. */
     public String name() {
         return name;
