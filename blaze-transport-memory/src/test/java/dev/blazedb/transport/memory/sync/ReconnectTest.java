@@ -1,6 +1,6 @@
-package dev.blazedb.sync;
+package dev.blazedb.transport.memory.sync;
 
-import static dev.blazedb.sync.Cluster.TIMEOUT;
+import static dev.blazedb.test.SyncCluster.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.blazedb.BlazeDBClient;
@@ -13,6 +13,8 @@ import dev.blazedb.SyncConnection;
 import dev.blazedb.SyncListener;
 import dev.blazedb.SyncPolicy;
 import dev.blazedb.SyncRole;
+import dev.blazedb.test.FaultInjector;
+import dev.blazedb.test.SyncCluster;
 import dev.blazedb.transport.Transports;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,21 +34,22 @@ class ReconnectTest {
 
     @Test
     void afterATransportFailureItReconnectsAndResumesWithoutResending() {
-        try (Cluster c = new Cluster(fastBackoff())) {
+        try (SyncCluster c = new SyncCluster(fastBackoff())) {
             NodeId server = c.add("server", SyncRole.SERVER);
             NodeId client = c.add("client", SyncRole.CLIENT);
             String address = "reconnect-" + System.nanoTime();
-            SyncListener listener = c.topology.listen(server, Transports.serverTransport("memory", address, Map.of()),
+            SyncListener listener = c.topology().listen(server, Transports.serverTransport("memory", address, Map.of()),
                     new SyncPolicy()).block(TIMEOUT);
-            Gates.Breakable transport = new Gates.Breakable(Transports.clientTransport("memory", address, Map.of()));
-            SyncConnection conn = c.topology.connect(client, transport, new SyncPolicy()).block(TIMEOUT);
+            FaultInjector faults = new FaultInjector();
+            SyncConnection conn = c.topology().connect(client, faults.wrap(Transports.clientTransport("memory", address, Map.of())),
+                    new SyncPolicy()).block(TIMEOUT);
             assertThat(conn.remoteNode().block(TIMEOUT)).isEqualTo(server);
             List<ConnectionState> states = new CopyOnWriteArrayList<>();
             conn.states().subscribe(states::add);
 
             for (int i = 0; i < 100; i++) {
-                c.db(1).insert(Cluster.message("before", i));
-                c.db(0).insert(Cluster.message("server before", i));
+                c.db(1).insert(SyncCluster.message("before", i));
+                c.db(0).insert(SyncCluster.message("server before", i));
             }
             conn.awaitIdle().block(TIMEOUT);
             assertThat(conn.status().sent()).isEqualTo(100);
@@ -55,23 +58,23 @@ class ReconnectTest {
             // the network fails: no GOODBYE, the transport connection just closes
             StepVerifier.create(conn.states().skipUntil(s -> s == ConnectionState.RECONNECTING)
                             .filter(s -> s == ConnectionState.IDLE || s == ConnectionState.SYNCING).take(1))
-                    .then(transport::breakNewest)
+                    .then(faults::breakNewest)
                     .expectNextCount(1)
                     .expectComplete()
                     .verify(TIMEOUT);
-            assertThat(transport.opened).hasSize(2);
+            assertThat(faults.opened()).isEqualTo(2);
 
             for (int i = 0; i < 5; i++) {
-                c.db(1).insert(Cluster.message("after", i));
+                c.db(1).insert(SyncCluster.message("after", i));
             }
-            c.db(0).insert(Cluster.message("server after", 0));
+            c.db(0).insert(SyncCluster.message("server after", 0));
             conn.awaitIdle().block(TIMEOUT);
             // counted across both transport connections: only the new changes went the second time
             assertThat(conn.status().sent()).isEqualTo(105);
             assertThat(conn.status().received()).isEqualTo(101);
-            assertThat(Cluster.history(c.db(0)).stream().filter(ChangeEvent::isRemote).count()).isEqualTo(105);
-            assertThat(Cluster.history(c.db(1)).stream().filter(ChangeEvent::isRemote).count()).isEqualTo(101);
-            assertThat(Cluster.contents(c.db(0))).isEqualTo(Cluster.contents(c.db(1)));
+            assertThat(SyncCluster.history(c.db(0)).stream().filter(ChangeEvent::isRemote).count()).isEqualTo(105);
+            assertThat(SyncCluster.history(c.db(1)).stream().filter(ChangeEvent::isRemote).count()).isEqualTo(101);
+            assertThat(SyncCluster.contents(c.db(0))).isEqualTo(SyncCluster.contents(c.db(1)));
             assertThat(states).contains(ConnectionState.RECONNECTING, ConnectionState.CONNECTING, ConnectionState.HANDSHAKING);
             assertThat(listener.connections()).hasSize(1);
         }
@@ -79,20 +82,20 @@ class ReconnectTest {
 
     @Test
     void aNewConnectionResumesWhereADisconnectedOneStopped() {
-        try (Cluster c = new Cluster()) {
+        try (SyncCluster c = new SyncCluster()) {
             NodeId a = c.add("a", SyncRole.SERVER);
             NodeId b = c.add("b", SyncRole.CLIENT);
-            SyncConnection first = c.topology.connectLocal(a, b, ConnectionMode.BIDIRECTIONAL).block(TIMEOUT);
+            SyncConnection first = c.topology().connectLocal(a, b, ConnectionMode.BIDIRECTIONAL).block(TIMEOUT);
             for (int i = 0; i < 300; i++) {
-                c.db(0).insert(Cluster.small(i));
+                c.db(0).insert(SyncCluster.small(i));
             }
             first.awaitIdle().block(TIMEOUT);
             first.disconnect().block(TIMEOUT);
             assertThat(first.state()).isEqualTo(ConnectionState.CLOSED);
             for (int i = 0; i < 7; i++) {
-                c.db(0).insert(Cluster.small(1000 + i));
+                c.db(0).insert(SyncCluster.small(1000 + i));
             }
-            SyncConnection second = c.topology.connectLocal(a, b, ConnectionMode.BIDIRECTIONAL).block(TIMEOUT);
+            SyncConnection second = c.topology().connectLocal(a, b, ConnectionMode.BIDIRECTIONAL).block(TIMEOUT);
             assertThat(second).isNotSameAs(first);
             second.awaitIdle().block(TIMEOUT);
             assertThat(second.status().sent()).isEqualTo(7);
@@ -104,21 +107,21 @@ class ReconnectTest {
     void resumePointsSurviveARestartOfBothDatabases(@TempDir Path dir) {
         Path fa = dir.resolve("a.blazedb");
         Path fb = dir.resolve("b.blazedb");
-        try (Cluster c = new Cluster()) {
+        try (SyncCluster c = new SyncCluster()) {
             NodeId a = c.addFile(fa, "a", SyncRole.SERVER);
             NodeId b = c.addFile(fb, "b", SyncRole.CLIENT);
-            SyncConnection conn = c.topology.connectLocal(a, b, ConnectionMode.BIDIRECTIONAL).block(TIMEOUT);
+            SyncConnection conn = c.topology().connectLocal(a, b, ConnectionMode.BIDIRECTIONAL).block(TIMEOUT);
             for (int i = 0; i < 200; i++) {
-                c.db(i % 2).insert(Cluster.small(i));
+                c.db(i % 2).insert(SyncCluster.small(i));
             }
             conn.awaitIdle().block(TIMEOUT);
         }
-        try (Cluster c = new Cluster()) {
+        try (SyncCluster c = new SyncCluster()) {
             NodeId a = c.addFile(fa, "a", SyncRole.SERVER);
             NodeId b = c.addFile(fb, "b", SyncRole.CLIENT);
             assertThat(c.db(0).count()).isEqualTo(200);
-            c.db(0).insert(Cluster.small(5000));
-            SyncConnection conn = c.topology.connectLocal(a, b, ConnectionMode.BIDIRECTIONAL).block(TIMEOUT);
+            c.db(0).insert(SyncCluster.small(5000));
+            SyncConnection conn = c.topology().connectLocal(a, b, ConnectionMode.BIDIRECTIONAL).block(TIMEOUT);
             conn.awaitIdle().block(TIMEOUT);
             assertThat(conn.status().sent()).isEqualTo(1);
             assertThat(conn.status().received()).isZero();
@@ -128,23 +131,23 @@ class ReconnectTest {
 
     @Test
     void awaitIdleFailsOnAClosedConnectionInsteadOfWaitingForever() {
-        try (Cluster c = new Cluster()) {
+        try (SyncCluster c = new SyncCluster()) {
             NodeId a = c.add("a", SyncRole.SERVER);
             NodeId b = c.add("b", SyncRole.CLIENT);
-            SyncConnection conn = c.topology.connectLocal(a, b, ConnectionMode.BIDIRECTIONAL).block(TIMEOUT);
+            SyncConnection conn = c.topology().connectLocal(a, b, ConnectionMode.BIDIRECTIONAL).block(TIMEOUT);
             conn.disconnect().block(TIMEOUT);
             StepVerifier.create(conn.awaitIdle()).expectError(dev.blazedb.transport.ConnectionClosedException.class).verify(TIMEOUT);
             StepVerifier.create(conn.states()).expectNext(ConnectionState.CLOSED).expectComplete().verify(TIMEOUT);
-            assertThat(c.topology.connections()).isEmpty();
+            assertThat(c.topology().connections()).isEmpty();
         }
     }
 
     @Test
     void closingADatabaseEndsItsConnections() {
-        try (Cluster c = new Cluster()) {
+        try (SyncCluster c = new SyncCluster()) {
             NodeId a = c.add("a", SyncRole.SERVER);
             NodeId b = c.add("b", SyncRole.CLIENT);
-            SyncConnection conn = c.topology.connectLocal(a, b, ConnectionMode.BIDIRECTIONAL).block(TIMEOUT);
+            SyncConnection conn = c.topology().connectLocal(a, b, ConnectionMode.BIDIRECTIONAL).block(TIMEOUT);
             BlazeDBClient db = c.db(0);
             StepVerifier.create(conn.states().filter(ConnectionState::isTerminal))
                     .then(db::close)

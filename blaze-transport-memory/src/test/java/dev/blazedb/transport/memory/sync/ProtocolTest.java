@@ -1,6 +1,6 @@
-package dev.blazedb.sync;
+package dev.blazedb.transport.memory.sync;
 
-import static dev.blazedb.sync.Cluster.TIMEOUT;
+import static dev.blazedb.test.SyncCluster.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,6 +15,7 @@ import dev.blazedb.internal.sync.SyncMessage;
 import dev.blazedb.transport.BoundServer;
 import dev.blazedb.transport.Frame;
 import dev.blazedb.transport.Transports;
+import dev.blazedb.test.SyncCluster;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -60,9 +61,9 @@ class ProtocolTest {
     @Test
     void aPeerOfAnotherVersionFailsTheConnectionClearlyOnBothSides() {
         NodeId fake = NodeId.random();
-        try (Cluster c = new Cluster(); FakePeer peer = new FakePeer(List.of(hello(2, fake, true, true)), (f, out) -> null)) {
+        try (SyncCluster c = new SyncCluster(); FakePeer peer = new FakePeer(List.of(hello(2, fake, true, true)), (f, out) -> null)) {
             NodeId me = c.add("me", SyncRole.CLIENT);
-            assertThatThrownBy(() -> c.topology.connect(me, Transports.clientTransport("memory", peer.address, Map.of()),
+            assertThatThrownBy(() -> c.topology().connect(me, Transports.clientTransport("memory", peer.address, Map.of()),
                     new SyncPolicy()).block(TIMEOUT))
                     .isInstanceOf(ProtocolVersionException.class)
                     .hasMessageContaining("version 1").hasMessageContaining("version 2");
@@ -71,21 +72,21 @@ class ProtocolTest {
                 assertThat(f.type()).isEqualTo(SyncCodec.GOODBYE);
                 assertThat(((SyncMessage.Goodbye) SyncCodec.decode(f)).reason()).isEqualTo(SyncCodec.BYE_VERSION);
             });
-            assertThat(c.topology.connections()).isEmpty();
+            assertThat(c.topology().connections()).isEmpty();
         }
     }
 
     @Test
     void aPeerThatRefusesOurVersionIsReportedAsAVersionError() {
         NodeId fake = NodeId.random();
-        try (Cluster c = new Cluster(); FakePeer peer = new FakePeer(List.of(), (f, out) -> {
+        try (SyncCluster c = new SyncCluster(); FakePeer peer = new FakePeer(List.of(), (f, out) -> {
             if (f.type() == SyncCodec.HELLO) {
                 out.tryEmitNext(SyncCodec.goodbye(SyncCodec.BYE_VERSION, "this peer speaks version 7 only"));
             }
             return null;
         })) {
             NodeId me = c.add("me", SyncRole.CLIENT);
-            assertThatThrownBy(() -> c.topology.connect(me, Transports.clientTransport("memory", peer.address, Map.of()),
+            assertThatThrownBy(() -> c.topology().connect(me, Transports.clientTransport("memory", peer.address, Map.of()),
                     new SyncPolicy()).block(TIMEOUT))
                     .isInstanceOf(ProtocolVersionException.class).hasMessageContaining("version 7 only");
             assertThat(fake).isNotNull();
@@ -96,14 +97,14 @@ class ProtocolTest {
     void garbageFromAPeerIsAProtocolErrorNotACrash() {
         NodeId fake = NodeId.random();
         Frame garbage = Frame.wrap(SyncCodec.CHANGES, new byte[] {0, 0, 0, 0, 0, 0, 0, 5, 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
-        try (Cluster c = new Cluster(); FakePeer peer = new FakePeer(List.of(hello(1, fake, true, true)), (f, out) -> {
+        try (SyncCluster c = new SyncCluster(); FakePeer peer = new FakePeer(List.of(hello(1, fake, true, true)), (f, out) -> {
             if (f.type() == SyncCodec.RESUME) {
                 out.tryEmitNext(garbage);
             }
             return null;
         })) {
             NodeId me = c.add("me", SyncRole.CLIENT);
-            var conn = c.topology.connect(me, Transports.clientTransport("memory", peer.address, Map.of()), new SyncPolicy())
+            var conn = c.topology().connect(me, Transports.clientTransport("memory", peer.address, Map.of()), new SyncPolicy())
                     .block(TIMEOUT);
             assertThat(conn.states().filter(s -> s.isTerminal()).blockFirst(TIMEOUT)).isEqualTo(dev.blazedb.ConnectionState.FAILED);
             assertThat(conn.status().lastError()).containsInstanceOf(ProtocolException.class);
@@ -115,11 +116,11 @@ class ProtocolTest {
     @Test
     void changesThatTheModeForbidsAreRefused() {
         NodeId fake = NodeId.random();
-        try (Cluster c = new Cluster(); FakePeer peer = new FakePeer(List.of(hello(1, fake, true, true)), (f, out) -> {
+        try (SyncCluster c = new SyncCluster(); FakePeer peer = new FakePeer(List.of(hello(1, fake, true, true)), (f, out) -> {
             if (f.type() == SyncCodec.RESUME) {
                 // a change although this side said it will not receive any
                 SyncCodec.ChangesWriter w = new SyncCodec.ChangesWriter();
-                var rec = Cluster.message("pushed", 1);
+                var rec = SyncCluster.message("pushed", 1);
                 w.append(1, false, 1L << 20, fake, 1, java.util.UUID.randomUUID(), "default".getBytes(), null, null, rec,
                         dev.blazedb.codec.BlazeBinary.encodedSize(rec, false));
                 out.tryEmitNext(Frame.wrap(SyncCodec.CHANGES, w.finish(1)));
@@ -128,7 +129,7 @@ class ProtocolTest {
         })) {
             NodeId me = c.add("me", SyncRole.CLIENT);
             // WRITE_ONLY for the connecting node (the "to" node) means: it sends, it never receives
-            var conn = c.topology.connect(me, Transports.clientTransport("memory", peer.address, Map.of()),
+            var conn = c.topology().connect(me, Transports.clientTransport("memory", peer.address, Map.of()),
                     SyncPolicy.of(ConnectionMode.WRITE_ONLY)).block(TIMEOUT);
             assertThat(conn.states().filter(s -> s.isTerminal()).blockFirst(TIMEOUT)).isEqualTo(dev.blazedb.ConnectionState.FAILED);
             assertThat(conn.status().lastError().orElseThrow()).isInstanceOf(ProtocolException.class)
@@ -141,9 +142,9 @@ class ProtocolTest {
     void aPeerExpectingAnotherNodeIsRefused() {
         NodeId fake = NodeId.random();
         Frame helloForSomeoneElse = SyncCodec.hello(new SyncMessage.Hello(1, true, true, fake, NodeId.random(), 0, "fake"));
-        try (Cluster c = new Cluster(); FakePeer peer = new FakePeer(List.of(helloForSomeoneElse), (f, out) -> null)) {
+        try (SyncCluster c = new SyncCluster(); FakePeer peer = new FakePeer(List.of(helloForSomeoneElse), (f, out) -> null)) {
             NodeId me = c.add("me", SyncRole.CLIENT);
-            assertThatThrownBy(() -> c.topology.connect(me, Transports.clientTransport("memory", peer.address, Map.of()),
+            assertThatThrownBy(() -> c.topology().connect(me, Transports.clientTransport("memory", peer.address, Map.of()),
                     new SyncPolicy()).block(TIMEOUT))
                     .isInstanceOf(ProtocolException.class).hasMessageContaining("the peer expected node");
             assertThat(peer.received).anySatisfy(f -> assertThat(f.type()).isEqualTo(SyncCodec.GOODBYE));

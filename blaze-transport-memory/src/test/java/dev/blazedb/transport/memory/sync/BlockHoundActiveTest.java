@@ -1,4 +1,4 @@
-package dev.blazedb.sync;
+package dev.blazedb.transport.memory.sync;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,11 +1,13 @@
-package dev.blazedb.sync;
+package dev.blazedb.transport.memory.sync;
 
-import static dev.blazedb.sync.Cluster.TIMEOUT;
+import static dev.blazedb.test.SyncCluster.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.blazedb.BlazeDBClient;
 import dev.blazedb.BlazeTopology;
+import dev.blazedb.ChangeEvent;
 import dev.blazedb.ChangeRejectedException;
+import dev.blazedb.ChangeType;
 import dev.blazedb.ConnectionMode;
 import dev.blazedb.NodeId;
 import dev.blazedb.RowPolicy;
@@ -15,6 +17,7 @@ import dev.blazedb.SyncConnection;
 import dev.blazedb.SyncPolicy;
 import dev.blazedb.SyncRole;
 import dev.blazedb.data.BlazeDataRecord;
+import dev.blazedb.test.SyncCluster;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -80,5 +83,65 @@ class RowLevelSecuritySyncTest {
             assertThat(other.collection("notes").fetch(id)).isPresent();
             assertThat(conn.status().rejected()).isZero();
         }
+    }
+
+    /**
+     * The documented choice (docs/sync.md, "A row that stops being readable"): once an update makes
+     * a row unreadable for the peer, no later version reaches it, live or in catch-up after a
+     * reconnect; its last readable copy is not withdrawn. When the row becomes readable again the
+     * peer gets its whole current state, and a delete always reaches it.
+     */
+    @Test
+    void aRowThatStopsBeingReadableIsNoLongerSentToThePeer() {
+        BlazeDBClient server = BlazeDBClient.inMemory("server");
+        BlazeDBClient bobs = BlazeDBClient.inMemory("bobs-device");
+        server.security().addPolicy("notes", RowPolicy.permissive("own notes").using(RowPredicate.fieldIsUser("owner")).build());
+        try (SyncCluster c = new SyncCluster()) {
+            NodeId s = c.add(server, "server", SyncRole.SERVER);
+            NodeId b = c.add(bobs, "bob", SyncRole.CLIENT, SecurityContext.of("bob"));
+            SyncPolicy rls = SyncPolicy.builder().respectRLS(true).build();
+            SyncConnection conn = c.topology().connectLocal(s, b, rls).block(TIMEOUT);
+            UUID id = server.collection("notes").insert(note("bob", "v1"));
+            conn.awaitIdle().block(TIMEOUT);
+            assertThat(bobs.collection("notes").fetch(id).orElseThrow().string("text")).contains("v1");
+
+            // given away: bob may no longer read it, so neither this version nor later ones go to him
+            server.collection("notes").update(id, BlazeDataRecord.builder().put("owner", "alice").put("text", "v2").build());
+            server.collection("notes").update(id, BlazeDataRecord.builder().put("text", "v3").build());
+            conn.awaitIdle().block(TIMEOUT);
+            BlazeDataRecord stale = bobs.collection("notes").fetch(id).orElseThrow();
+            assertThat(stale.string("owner")).contains("bob");
+            assertThat(stale.string("text")).contains("v1");
+            assertThat(remoteChanges(bobs)).isEqualTo(1);
+
+            // nor in the catch-up of a new connection, which streams the log after bob's resume point
+            conn.disconnect().block(TIMEOUT);
+            server.collection("notes").update(id, BlazeDataRecord.builder().put("text", "v4").build());
+            SyncConnection again = c.topology().connectLocal(s, b, rls).block(TIMEOUT);
+            again.awaitIdle().block(TIMEOUT);
+            assertThat(bobs.collection("notes").fetch(id).orElseThrow().string("text")).contains("v1");
+            assertThat(remoteChanges(bobs)).isEqualTo(1);
+            assertThat(again.status().rejected()).isZero();
+
+            // readable again: the next version carries the whole state, and bob converges
+            server.collection("notes").update(id, BlazeDataRecord.builder().put("owner", "bob").build());
+            again.awaitIdle().block(TIMEOUT);
+            assertThat(bobs.collection("notes").fetch(id)).isEqualTo(server.collection("notes").fetch(id));
+            assertThat(bobs.collection("notes").fetch(id).orElseThrow().string("text")).contains("v4");
+
+            // unreadable once more, then deleted: the delete (it carries no data) still reaches bob
+            server.collection("notes").update(id, BlazeDataRecord.builder().put("owner", "alice").build());
+            server.collection("notes").delete(id);
+            again.awaitIdle().block(TIMEOUT);
+            assertThat(bobs.collection("notes").fetch(id)).isEmpty();
+            assertThat(SyncCluster.history(bobs)).last().satisfies(e -> {
+                assertThat(e.type()).isEqualTo(ChangeType.DELETE);
+                assertThat(e.isRemote()).isTrue();
+            });
+        }
+    }
+
+    private static long remoteChanges(BlazeDBClient db) {
+        return SyncCluster.history(db).stream().filter(ChangeEvent::isRemote).count();
     }
 }

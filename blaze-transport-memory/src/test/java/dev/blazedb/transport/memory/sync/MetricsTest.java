@@ -1,6 +1,6 @@
-package dev.blazedb.sync;
+package dev.blazedb.transport.memory.sync;
 
-import static dev.blazedb.sync.Cluster.TIMEOUT;
+import static dev.blazedb.test.SyncCluster.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.blazedb.BlazeTopology;
@@ -11,6 +11,7 @@ import dev.blazedb.RowPredicate;
 import dev.blazedb.SyncConnection;
 import dev.blazedb.SyncPolicy;
 import dev.blazedb.SyncRole;
+import dev.blazedb.test.SyncCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -20,15 +21,15 @@ class MetricsTest {
     void syncMetersAreRecordedUnderBlazeSync() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         BlazeTopology topology = new BlazeTopology(BlazeTopology.Options.builder().meterRegistry(registry).build());
-        try (Cluster c = new Cluster(topology)) {
+        try (SyncCluster c = new SyncCluster(topology)) {
             NodeId a = c.add("a", SyncRole.SERVER);
             NodeId b = c.add("b", SyncRole.CLIENT);
             c.db(0).security().addPolicy("locked", RowPolicy.permissive("none").using(RowPredicate.never()).build());
-            SyncConnection conn = c.topology.connectLocal(a, b, SyncPolicy.builder().respectRLS(true).build()).block(TIMEOUT);
+            SyncConnection conn = c.topology().connectLocal(a, b, SyncPolicy.builder().respectRLS(true).build()).block(TIMEOUT);
             for (int i = 0; i < 10; i++) {
-                c.db(0).insert(Cluster.message("m", i));
+                c.db(0).insert(SyncCluster.message("m", i));
             }
-            c.db(1).collection("locked").insert(Cluster.message("refused", 0));
+            c.db(1).collection("locked").insert(SyncCluster.message("refused", 0));
             conn.awaitIdle().block(TIMEOUT);
 
             String aName = "a";
@@ -48,11 +49,11 @@ class MetricsTest {
 
     @Test
     void everythingWorksWithoutARegistry() {
-        try (Cluster c = new Cluster()) {
+        try (SyncCluster c = new SyncCluster()) {
             NodeId a = c.add("a", SyncRole.SERVER);
             NodeId b = c.add("b", SyncRole.CLIENT);
-            SyncConnection conn = c.topology.connectLocal(a, b, ConnectionMode.BIDIRECTIONAL).block(TIMEOUT);
-            c.db(0).insert(Cluster.message("m", 1));
+            SyncConnection conn = c.topology().connectLocal(a, b, ConnectionMode.BIDIRECTIONAL).block(TIMEOUT);
+            c.db(0).insert(SyncCluster.message("m", 1));
             conn.awaitIdle().block(TIMEOUT);
             assertThat(conn.status().sent()).isEqualTo(1);
             assertThat(c.db(1).count()).isEqualTo(1);
