@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             "  blaze serve --db app1.blazedb --socket ~/.blazedb/sync.sock",
             "  blaze connect --db app2.blazedb --socket ~/.blazedb/sync.sock --json",
             "  blaze discover --timeout 10",
+            "  blaze connect --discover Database1 --db client.blazedb",
             "  blaze bench --quick"
         },
         subcommands = {DemoCommand.class, PutCommand.class, GetCommand.class, ListCommand.class,

@@ -18,7 +18,8 @@ final class CrossAppSync {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    @Option(names = "--socket", required = true, paramLabel = "PATH",
+    // Not required by picocli: 'connect' also takes HOST:PORT or --discover; each command checks.
+    @Option(names = "--socket", paramLabel = "PATH",
             description = "The Unix domain socket. Its directory is created private to you (rwx------) when "
                     + "missing, or must already be so.")
     String socket;

@@ -9,9 +9,13 @@ import dev.blazedb.ConnectionMode;
 import dev.blazedb.InvalidPasswordException;
 import dev.blazedb.NodeId;
 import dev.blazedb.SyncConnection;
+import dev.blazedb.SyncPolicy;
 import dev.blazedb.SyncRole;
 import dev.blazedb.data.BlazeDataRecord;
 import dev.blazedb.data.BlazeValue;
+import dev.blazedb.discovery.BlazeDiscovery;
+import dev.blazedb.discovery.DiscoveredDatabase;
+import dev.blazedb.transport.tcp.BlazeServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -79,6 +83,7 @@ final class Demo {
                 step("Reopen it with the same password and fetch a record by id", Demo::reopen),
                 step("Try a wrong password", Demo::wrongPassword),
                 step("Sync two in-memory databases", Demo::syncInMemory),
+                step("Find a TCP server by name over mDNS and sync with it", Demo::discoverAndConnect),
                 step("Clean up", Demo::cleanUp));
     }
 
@@ -108,6 +113,7 @@ final class Demo {
     private double syncFirstMicros = Double.NaN;
     private double syncMedianMicros = Double.NaN;
     private boolean syncSeen;
+    private boolean discoveredSynced;
 
     Demo(PrintWriter out, boolean keep) {
         this.out = out;
@@ -343,6 +349,8 @@ final class Demo {
         detail(String.format(java.util.Locale.ROOT, "sync: a write on db1 %s db2's change stream; latency %.1f us for the"
                 + " first write, median %.1f us for the next %,d", syncSeen ? "reached" : "did NOT reach", syncFirstMicros,
                 syncMedianMicros, SYNC_SAMPLES));
+        detail("discovery: the TCP server found by name over mDNS " + (discoveredSynced ? "synced" : "did NOT sync")
+                + " a record to the client");
         detail("time per step:");
         int width = timings.keySet().stream().mapToInt(String::length).max().orElse(0);
         timings.forEach((title, took) -> detail(String.format("  %-" + width + "s  %8s", title, millis(took))));
@@ -450,6 +458,42 @@ final class Demo {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
+        }
+    }
+
+    /**
+     * The discovery step: a BlazeServer (TLS, token) on the loopback interface advertises itself
+     * over mDNS; a client finds it by database name, connects with the advertised fingerprint
+     * pinned, and receives a record written on the server.
+     */
+    private void discoverAndConnect() {
+        String name = "DemoServer-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = UUID.randomUUID().toString();
+        Duration mdns = Duration.ofSeconds(30);
+        detail("BlazeServer.builder().database(\"" + name + "\").host(\"127.0.0.1\").port(0).authToken(token).advertise(true)");
+        try (BlazeDBClient serverDb = BlazeDBClient.inMemory(name);
+             BlazeDBClient clientDb = BlazeDBClient.inMemory("DemoClient");
+             BlazeServer server = BlazeServer.builder().database(name).host("127.0.0.1").port(0).localDB(serverDb)
+                     .authToken(token).advertise(true).build();
+             BlazeDiscovery discovery = BlazeDiscovery.create(java.net.InetAddress.getLoopbackAddress());
+             BlazeTopology topology = new BlazeTopology()) {
+            server.start().block(mdns);
+            detail("serving on 127.0.0.1:" + server.port() + " with TLS, certificate SHA-256 " + server.tlsFingerprint());
+            detail("discovery.browse().filter(d -> d.name().equals(\"" + name + "\")) ...");
+            long t0 = System.nanoTime();
+            DiscoveredDatabase found = discovery.browse().filter(d -> d.name().equals(name) && !d.isRemoved()).blockFirst(mdns);
+            if (found == null) {
+                throw new IllegalStateException("the server was not found over mDNS within " + mdns.toSeconds() + " s");
+            }
+            detail("found after " + millis(Duration.ofNanos(System.nanoTime() - t0)) + ": " + DiscoverCommand.line(found).substring(2));
+            NodeId client = topology.register(clientDb, "DemoClient", SyncRole.CLIENT).block(mdns);
+            detail("topology.connectRemote(client, found.toRemoteNode(token), new SyncPolicy())  (fingerprint pinned)");
+            SyncConnection connection = topology.connectRemote(client, found.toRemoteNode(token), new SyncPolicy()).block(mdns);
+            UUID id = serverDb.insert(BlazeDataRecord.builder().put("message", "Hello over TCP").build());
+            connection.awaitIdle().block(mdns);
+            detail("client.fetch(id): " + clientDb.fetch(id).map(Json::write).orElse("not found"));
+            discoveredSynced = clientDb.fetch(id).isPresent();
+            connection.disconnect().block(mdns);
         }
     }
 

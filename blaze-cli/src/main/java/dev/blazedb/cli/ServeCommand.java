@@ -41,6 +41,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (sync.socket == null) {
+            throw new CliException(ExitCodes.USAGE, "give --socket PATH");
+        }
         PrintWriter err = spec.commandLine().getErr();
         BlazeDBClient db = database.open(root.environment(), true);
         BlazeTopology topology = new BlazeTopology();

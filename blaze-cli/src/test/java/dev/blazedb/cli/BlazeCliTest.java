@@ -327,8 +327,11 @@ class BlazeCliTest {
         CliRun run = blaze(EMPTY, "demo");
         assertThat(run.exitCode()).as("%s", run).isZero();
         assertThat(run.out())
-                .contains("[1/8] Create an encrypted database")
-                .contains("[7/8] Sync two in-memory databases")
+                .contains("[1/9] Create an encrypted database")
+                .contains("[7/9] Sync two in-memory databases")
+                .contains("[8/9] Find a TCP server by name over mDNS and sync with it")
+                .contains("client.fetch(id): {\"createdAt\"")
+                .contains("discovery: the TCP server found by name over mDNS synced a record to the client")
                 .contains("db2.changes(): INSERT")
                 .contains("(remote: true)")
                 .contains("latency, insert on db1 to db2's change stream: first write")

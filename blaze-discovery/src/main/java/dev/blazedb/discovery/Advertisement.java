@@ -2,6 +2,7 @@ package dev.blazedb.discovery;
 
 import dev.blazedb.NodeId;
 import dev.blazedb.SyncProtocol;
+import dev.blazedb.transport.tcp.BlazeServer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
@@ -77,6 +78,21 @@ public record Advertisement(String database, int port, NodeId nodeId, boolean tl
     /** A server speaking TLS with the certificate whose SHA-256 fingerprint is {@code fingerprint} (hex). */
     public static Advertisement tls(String database, int port, NodeId nodeId, String fingerprint) {
         return new Advertisement(database, port, nodeId, true, Objects.requireNonNull(fingerprint, "fingerprint"));
+    }
+
+    /**
+     * What {@code server} advertises: its database name, bound port, the served database's node
+     * id, and with TLS its certificate's fingerprint.
+     *
+     * @throws IllegalStateException when the server is not started (no bound port, no identity)
+     */
+    public static Advertisement of(BlazeServer server) {
+        Objects.requireNonNull(server, "server");
+        if (server.port() == 0) {
+            throw new IllegalStateException("start the server before advertising it: its port is not bound yet");
+        }
+        return server.tls() ? tls(server.database(), server.port(), server.nodeId(), server.tlsFingerprint())
+                : plain(server.database(), server.port(), server.nodeId());
     }
 
     /** The advertised fingerprint, if any. */

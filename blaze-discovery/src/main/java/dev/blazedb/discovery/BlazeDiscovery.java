@@ -1,6 +1,7 @@
 package dev.blazedb.discovery;
 
 import dev.blazedb.NodeId;
+import dev.blazedb.transport.tcp.BlazeServer;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -163,6 +164,22 @@ public final class BlazeDiscovery implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- advertising
+
+    /**
+     * Advertises a started {@link BlazeServer}: {@code advertise(Advertisement.of(server))}, so
+     * browsers see its database name, port, node id, TLS setting and certificate fingerprint.
+     * {@code BlazeServer.builder().advertise(true)} does this by itself.
+     *
+     * @throws IllegalStateException when the server is not started
+     */
+    public Mono<Void> advertise(BlazeServer server) {
+        return advertise(Advertisement.of(server));
+    }
+
+    /** Withdraws what {@link #advertise(BlazeServer)} advertised for {@code server}. */
+    public Mono<Void> unadvertise(BlazeServer server) {
+        return unadvertise(Advertisement.of(server));
+    }
 
     /** Advertises a server without TLS: {@code Advertisement.plain(database, port, nodeId)}. */
     public Mono<Void> advertise(String database, int port, NodeId nodeId) {

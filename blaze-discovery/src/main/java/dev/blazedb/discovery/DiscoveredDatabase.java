@@ -1,6 +1,7 @@
 package dev.blazedb.discovery;
 
 import dev.blazedb.NodeId;
+import dev.blazedb.RemoteNode;
 import dev.blazedb.SyncProtocol;
 import java.util.List;
 import java.util.Objects;
@@ -113,6 +114,25 @@ public final class DiscoveredDatabase {
     /** Whether this value reports that the service went away. */
     public boolean isRemoved() {
         return change == Change.REMOVED;
+    }
+
+    /**
+     * A {@link RemoteNode} for {@code BlazeTopology.connectRemote}, in one line: this server's
+     * host, port and database name, its advertised TLS setting and, with TLS, its advertised
+     * certificate fingerprint pinned (trust on first use when none was advertised).
+     *
+     * <p>Pinning what was discovered keeps anyone from slipping between this client and the
+     * server it found; it cannot tell whether the advertisement itself was genuine (mDNS is not
+     * authenticated). The token settles that: the handshake proves both sides know it.
+     *
+     * @param authToken the server's token, or null for a server that takes none
+     */
+    public RemoteNode toRemoteNode(String authToken) {
+        RemoteNode.Builder remote = RemoteNode.builder(host(), port, name).useTLS(tls).authToken(authToken);
+        if (tls && fingerprint != null) {
+            remote.pinnedFingerprint(fingerprint);
+        }
+        return remote.build();
     }
 
     /** This service's data reported as {@code newChange}. */

@@ -26,7 +26,7 @@ import reactor.test.StepVerifier;
 class DiscoveryLoopbackIT {
 
     /** mDNS finds a service in 1 to 5 s and reports a goodbye a few seconds later; generous for a loaded machine. */
-    static final Duration MDNS = Duration.ofSeconds(30);
+    static final Duration MDNS = Duration.ofSeconds(45);
     static final String FP = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 

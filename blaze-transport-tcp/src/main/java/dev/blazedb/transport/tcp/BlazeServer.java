@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -60,8 +61,11 @@ public final class BlazeServer implements AutoCloseable {
     private final EncryptionMode encryptionMode;
     private final SyncPolicy policy;
     private final BlazeTopology.Options topologyOptions;
+    private final boolean advertise;
 
     private volatile BlazeTopology topology;
+    /** Withdraws the mDNS advertisement; null when not advertised. */
+    private volatile Disposable advertisement;
     private volatile SyncListener listener;
     private volatile TlsIdentity identity;
     private volatile int port = -1;
@@ -94,6 +98,7 @@ public final class BlazeServer implements AutoCloseable {
         this.encryptionMode = b.encryptionMode;
         this.policy = b.policy;
         this.topologyOptions = b.topologyOptions;
+        this.advertise = b.advertise;
         if (authToken == null && !b.allowUnauthenticated) {
             throw new IllegalArgumentException("a BlazeServer needs an auth token; to serve without one, say so with"
                     + " BlazeServer.builder().allowUnauthenticated()");
@@ -150,6 +155,10 @@ public final class BlazeServer implements AutoCloseable {
                         LOG.info("BlazeServer '{}' listening on {}:{}{}", database, host, port,
                                 identity != null ? " (TLS, SHA-256 " + identity.fingerprint() + ")" : " (no TLS)");
                     })
+                    // Off the event loop: finding the advertiser reads jars, starting mDNS blocks.
+                    .then(Mono.defer(() -> advertise
+                            ? ServerAdvertiser.load().advertise(this).doOnNext(a -> advertisement = a).then()
+                            : Mono.<Void>empty()).subscribeOn(Schedulers.boundedElastic()))
                     .doOnError(e -> t.close())
                     .then();
         }).subscribeOn(Schedulers.boundedElastic());
@@ -181,6 +190,11 @@ public final class BlazeServer implements AutoCloseable {
             throw new IllegalStateException("the TLS identity is loaded by start(): start the server first");
         }
         return id.fingerprint();
+    }
+
+    /** The address the server binds ({@code 0.0.0.0}: every interface). */
+    public String host() {
+        return host;
     }
 
     /** The database name clients connect to. */
@@ -222,6 +236,11 @@ public final class BlazeServer implements AutoCloseable {
      */
     public Mono<Void> stop() {
         return Mono.defer(() -> {
+            Disposable a = advertisement;
+            advertisement = null;
+            if (a != null) {
+                a.dispose(); // returns at once; the goodbye goes out in the background
+            }
             SyncListener l = listener;
             listener = null;
             if (l == null) {
@@ -275,6 +294,7 @@ public final class BlazeServer implements AutoCloseable {
         private String authToken;
         private boolean allowUnauthenticated;
         private boolean tls = true;
+        private boolean advertise;
         private TlsIdentity identity;
         private int maxConnections = 1024;
         private int maxFrameLength = DuplexConnection.DEFAULT_MAX_FRAME_LENGTH;
@@ -319,6 +339,19 @@ public final class BlazeServer implements AutoCloseable {
         /** Serves without a token: any client that reaches the port may sync. */
         public Builder allowUnauthenticated() {
             this.allowUnauthenticated = true;
+            return this;
+        }
+
+        /**
+         * Whether {@link BlazeServer#start()} also advertises the server on the local network
+         * over mDNS (default false), so clients find it with {@code BlazeDiscovery.browse()};
+         * {@link BlazeServer#stop()} withdraws it. Needs the module
+         * {@code dev.blazedb:blaze-discovery} on the class path (see {@link ServerAdvertiser});
+         * it advertises on the interface of {@link #host(String)}, or on the default one when
+         * the server binds every interface.
+         */
+        public Builder advertise(boolean advertise) {
+            this.advertise = advertise;
             return this;
         }
 
