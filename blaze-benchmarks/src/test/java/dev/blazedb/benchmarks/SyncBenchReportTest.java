@@ -63,7 +63,7 @@ class SyncBenchReportTest {
         assertThatThrownBy(() -> SyncBench.Options.parse("--runs", "x")).hasMessageContaining("not a number");
         assertThatThrownBy(() -> SyncBench.Options.parse("--runs", "0")).hasMessageContaining("must be positive");
         assertThatThrownBy(() -> SyncBench.Options.parse("--scenarios", "latency,fanout")).hasMessageContaining("unknown scenario fanout");
-        assertThatThrownBy(() -> SyncBench.Options.parse("--transport", "tcp")).hasMessageContaining("only --transport memory");
+        assertThatThrownBy(() -> SyncBench.Options.parse("--transport", "pigeon")).hasMessageContaining("--transport takes memory, uds, tcp");
     }
 
     @Test
