@@ -7,6 +7,7 @@ import dev.blazedb.internal.sync.SyncStore;
 import dev.blazedb.internal.sync.SyncStores;
 import dev.blazedb.transport.BoundServer;
 import dev.blazedb.transport.ClientTransport;
+import dev.blazedb.transport.ConnectionInterceptor;
 import dev.blazedb.transport.DuplexConnection;
 import dev.blazedb.transport.ServerTransport;
 import dev.blazedb.transport.TransportProvider;
@@ -238,8 +239,8 @@ public final class BlazeTopology implements AutoCloseable {
         SecurityContext ctxOfB = peerContext(policy, to);
         SyncLink[] self = {null};
         SyncLink link = new SyncLink(a.store(), from, to,
-                () -> bound[0] != null ? client.connect() : server.bind(acceptor(self, b, from, mode, policy, ctxOfA))
-                        .doOnNext(s -> bound[0] = s).then(client.connect()),
+                () -> bound[0] != null ? intercepted(client) : server.bind(acceptor(self, b, from, mode, policy, ctxOfA))
+                        .doOnNext(s -> bound[0] = s).then(intercepted(client)),
                 mode.fromSends(), mode.toSends(),
                 peer -> new SyncSession.PeerTerms(policy, mode.fromSends(), mode.toSends(), ctxOfB),
                 sessionConfig, metrics, backoff, owner, () -> {
@@ -265,6 +266,12 @@ public final class BlazeTopology implements AutoCloseable {
         };
     }
 
+    /** A connection of {@code transport}, through the options' interceptor. */
+    private Mono<DuplexConnection> intercepted(ClientTransport transport) {
+        ConnectionInterceptor i = options.interceptor;
+        return i == null ? transport.connect() : transport.connect().map(i::intercept);
+    }
+
     private TransportProvider memoryProvider() {
         TransportProvider p = memory;
         if (p == null) {
@@ -272,6 +279,145 @@ public final class BlazeTopology implements AutoCloseable {
             memory = p;
         }
         return p;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Cross-app links: Unix domain sockets
+
+    /** The ServiceLoader name of the Unix socket transport (module blaze-transport-uds). */
+    private static final String UDS = "uds";
+
+    /**
+     * Serves the registered node {@code nodeId} on the Unix domain socket {@code socketPath}
+     * (module {@code dev.blazedb:blaze-transport-uds}), for other processes on this machine to
+     * connect to with {@link #connectCrossApp(NodeId, String, ConnectionMode)}; each peer's node
+     * id, database name and protocol version are exchanged in the handshake. The socket's
+     * directory is created private to this user if missing (or must be so already), a stale socket
+     * file left by a killed process is replaced, and a live listener on the path is never taken
+     * over: the Mono fails with a {@link BlazeException} naming the path. Peers running as another
+     * user are refused.
+     *
+     * @throws TransportNotFoundException (in the Mono) when the Unix socket transport is missing
+     */
+    public Mono<CrossAppListener> listenCrossApp(NodeId nodeId, String socketPath) {
+        return listenCrossApp(nodeId, socketPath, SyncPolicy.defaults());
+    }
+
+    /**
+     * {@link #listenCrossApp(NodeId, String)} with {@code policy}; the serving node is the
+     * {@code from} node of {@link SyncPolicy#mode()}.
+     */
+    public Mono<CrossAppListener> listenCrossApp(NodeId nodeId, String socketPath, SyncPolicy policy) {
+        Objects.requireNonNull(socketPath, "socketPath");
+        return Mono.fromCallable(() -> Transports.provider(UDS).serverTransport(socketPath))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(server -> listen(nodeId, server, policy))
+                .map(listener -> {
+                    CrossApp crossApp = new CrossApp(listener, socketPath(listener, socketPath));
+                    crossAppListeners.put(crossApp.socketPath(), crossApp);
+                    return (CrossAppListener) crossApp;
+                });
+    }
+
+    /**
+     * Connects the registered node {@code nodeId} to the node listening on the Unix domain socket
+     * {@code socketPath}, in this process or another (module {@code dev.blazedb:blaze-transport-uds});
+     * the remote node id is learned in the handshake. This node is the {@code to} node of
+     * {@code mode} ({@code READ_ONLY}: it receives only). When the listener goes away (its process
+     * dies) the connection reconnects with backoff and resumes where it stopped; nobody listening
+     * at the first attempt fails the Mono with a
+     * {@link dev.blazedb.transport.ConnectionRefusedException} naming the path.
+     */
+    public Mono<SyncConnection> connectCrossApp(NodeId nodeId, String socketPath, ConnectionMode mode) {
+        return connectCrossApp(nodeId, socketPath, SyncPolicy.of(Objects.requireNonNull(mode, "mode")));
+    }
+
+    /** {@link #connectCrossApp(NodeId, String, ConnectionMode)} with a whole {@code policy}. */
+    public Mono<SyncConnection> connectCrossApp(NodeId nodeId, String socketPath, SyncPolicy policy) {
+        Objects.requireNonNull(socketPath, "socketPath");
+        return Mono.fromCallable(() -> Transports.provider(UDS).clientTransport(socketPath))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(client -> connect(nodeId, client, policy));
+    }
+
+    /**
+     * The original guide's form, both nodes registered in this topology: serves {@code from} on
+     * {@code socketPath} (reusing this topology's listener on that path if there is one) and
+     * connects {@code to} to it. {@code mode} is read as in {@link #connectLocal}: {@code READ_ONLY}
+     * sends changes only from {@code from} to {@code to}.
+     */
+    public Mono<SyncConnection> connectCrossApp(NodeId from, NodeId to, String socketPath, ConnectionMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(socketPath, "socketPath");
+        SyncPolicy policy = SyncPolicy.of(mode);
+        return Mono.defer(() -> {
+            node(from);
+            node(to);
+            if (from.equals(to)) {
+                throw new IllegalArgumentException("a node cannot connect to itself: " + from);
+            }
+            CrossApp existing = crossAppListeners.get(java.nio.file.Path.of(socketPath).toAbsolutePath().normalize().toString());
+            Mono<CrossAppListener> listener = existing != null && !existing.isDisposed() && existing.nodeId().equals(from)
+                    ? Mono.just(existing) : listenCrossApp(from, socketPath, policy);
+            return listener.then(connectCrossApp(to, socketPath, policy));
+        });
+    }
+
+    private static String socketPath(SyncListener listener, String requested) {
+        SocketAddress address = listener.address();
+        if (address instanceof java.net.UnixDomainSocketAddress) {
+            return ((java.net.UnixDomainSocketAddress) address).getPath().toString();
+        }
+        return java.nio.file.Path.of(requested).toAbsolutePath().normalize().toString();
+    }
+
+    private final Map<String, CrossApp> crossAppListeners = new ConcurrentHashMap<>();
+
+    /** A {@link SyncListener} on a Unix socket, with its path. */
+    private final class CrossApp implements CrossAppListener {
+        private final SyncListener listener;
+        private final String socketPath;
+
+        CrossApp(SyncListener listener, String socketPath) {
+            this.listener = listener;
+            this.socketPath = socketPath;
+        }
+
+        @Override
+        public String socketPath() {
+            return socketPath;
+        }
+
+        @Override
+        public NodeId nodeId() {
+            return listener.nodeId();
+        }
+
+        @Override
+        public SocketAddress address() {
+            return listener.address();
+        }
+
+        @Override
+        public List<SyncConnection> connections() {
+            return listener.connections();
+        }
+
+        @Override
+        public void dispose() {
+            crossAppListeners.remove(socketPath, this);
+            listener.dispose();
+        }
+
+        @Override
+        public boolean isDisposed() {
+            return listener.isDisposed();
+        }
+
+        @Override
+        public String toString() {
+            return "CrossAppListener[" + socketPath + ", node " + listener.nodeId() + "]";
+        }
     }
 
     // ------------------------------------------------------------------------------------------
@@ -290,7 +436,7 @@ public final class BlazeTopology implements AutoCloseable {
             checkOpen();
             Node n = node(nodeId);
             ConnectionMode mode = policy.mode();
-            SyncLink link = new SyncLink(n.store(), nodeId, null, transport::connect, mode.toSends(), mode.fromSends(),
+            SyncLink link = new SyncLink(n.store(), nodeId, null, () -> intercepted(transport), mode.toSends(), mode.fromSends(),
                     peer -> new SyncSession.PeerTerms(policy, mode.toSends(), mode.fromSends(), peerContext(policy, peer)),
                     sessionConfig, metrics, backoff, owner, () -> { });
             links.add(link);
@@ -481,6 +627,7 @@ public final class BlazeTopology implements AutoCloseable {
         final int batchBytes;
         final int batchChanges;
         final Scheduler applyScheduler;
+        final ConnectionInterceptor interceptor;
 
         private Options(Builder b) {
             this.meterRegistry = b.meterRegistry;
@@ -492,6 +639,7 @@ public final class BlazeTopology implements AutoCloseable {
             this.batchBytes = b.batchBytes;
             this.batchChanges = b.batchChanges;
             this.applyScheduler = b.applyScheduler;
+            this.interceptor = b.interceptor;
         }
 
         /** The defaults. */
@@ -515,6 +663,7 @@ public final class BlazeTopology implements AutoCloseable {
             private int batchBytes = 256 << 10;
             private int batchChanges = 1024;
             private Scheduler applyScheduler = Schedulers.boundedElastic();
+            private ConnectionInterceptor interceptor;
 
             private Builder() {
             }
@@ -573,6 +722,15 @@ public final class BlazeTopology implements AutoCloseable {
              */
             public Builder applyScheduler(Scheduler scheduler) {
                 this.applyScheduler = Objects.requireNonNull(scheduler, "scheduler");
+                return this;
+            }
+
+            /**
+             * Decorates every transport connection the topology opens (reconnects included)
+             * before sync uses it; see {@link ConnectionInterceptor}. Default: none.
+             */
+            public Builder connectionInterceptor(ConnectionInterceptor interceptor) {
+                this.interceptor = Objects.requireNonNull(interceptor, "interceptor");
                 return this;
             }
 

@@ -27,6 +27,21 @@ class TopologyWithoutTransportsTest {
     }
 
     @Test
+    void crossAppWithoutTheUnixSocketTransportNamesTheArtifact() {
+        try (BlazeDBClient a = BlazeDBClient.inMemory("a"); BlazeTopology t = new BlazeTopology()) {
+            NodeId ia = t.register(a, "a", SyncRole.SERVER).block(TIMEOUT);
+            assertThatThrownBy(() -> t.listenCrossApp(ia, "/tmp/never-bound.sock").block(TIMEOUT))
+                    .isInstanceOf(TransportNotFoundException.class)
+                    .hasMessageContaining("dev.blazedb:blaze-transport-uds");
+            assertThatThrownBy(() -> t.connectCrossApp(ia, "/tmp/never-bound.sock", ConnectionMode.BIDIRECTIONAL)
+                    .block(TIMEOUT))
+                    .isInstanceOf(BlazeException.class)
+                    .hasMessageContaining("dev.blazedb:blaze-transport-uds");
+            assertThat(t.connections()).isEmpty();
+        }
+    }
+
+    @Test
     void unknownNodesAndRepeatedRegistrations() {
         try (BlazeDBClient a = BlazeDBClient.inMemory("a"); BlazeTopology t = new BlazeTopology()) {
             NodeId ia = t.register(a, "a", SyncRole.SERVER).block(TIMEOUT);

@@ -24,10 +24,11 @@ import picocli.CommandLine.Spec;
             "  blaze demo",
             "  blaze put --db notes.blazedb title=Hello stars=5 due=2030-06-01",
             "  blaze list --db notes.blazedb --password-file ~/.notes-password",
+            "  blaze discover --timeout 10",
             "  blaze bench --quick"
         },
-        subcommands = {DemoCommand.class, PutCommand.class, GetCommand.class, ListCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, PutCommand.class, GetCommand.class, ListCommand.class,
+                DiscoverCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class BlazeCli implements Runnable {
 
     private final CliEnvironment environment;
@@ -72,7 +73,7 @@ public final class BlazeCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: demo, put, get, list or bench");
+        throw new ParameterException(spec.commandLine(), "Missing command: demo, put, get, list, discover or bench");
     }
 
     private static int handleFailure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {

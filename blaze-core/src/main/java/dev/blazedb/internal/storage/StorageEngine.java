@@ -12,6 +12,7 @@ import dev.blazedb.DuplicateRecordException;
 import dev.blazedb.Durability;
 import dev.blazedb.InvalidPasswordException;
 import dev.blazedb.NodeId;
+import dev.blazedb.PolicyCommand;
 import dev.blazedb.RecordNotFoundException;
 import dev.blazedb.RecoveryReport;
 import dev.blazedb.codec.BlazeBinary;
@@ -824,8 +825,28 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         feed.signal();
     }
 
+    /**
+     * Checks a local write under the write lock, before anything is appended: it throws to refuse
+     * the write, which then leaves no trace. Used for row-level security on a context's view.
+     */
+    @FunctionalInterface
+    public interface WriteCheck {
+        /**
+         * Refuses the write by throwing.
+         *
+         * @param existing the record as it is (UPDATE, DELETE); null for INSERT
+         * @param proposed the record as it would be stored (INSERT, UPDATE); null for DELETE
+         */
+        void check(PolicyCommand command, String collection, UUID id, BlazeDataRecord existing, BlazeDataRecord proposed);
+    }
+
     /** Inserts a record into {@code collection}. */
     public UUID insert(String collection, BlazeDataRecord record) {
+        return insert(collection, record, null);
+    }
+
+    /** Inserts a record into {@code collection} if {@code check} (null: none) lets it. */
+    public UUID insert(String collection, BlazeDataRecord record, WriteCheck check) {
         checkName(collection);
         Prepared p = prepare(record, null);
         Generation g;
@@ -840,6 +861,9 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             long prev = ci.index.get(msb, lsb);
             if (prev != 0 && !RecordIndex.isTombstone(prev)) {
                 throw new DuplicateRecordException(collection, p.id());
+            }
+            if (check != null) {
+                check.check(PolicyCommand.INSERT, collection, p.id(), null, p.record());
             }
             // Re-inserting a deleted id keeps the delete's version: older writes stay dead (docs/sync.md).
             Version deletedAt = prev == 0 ? null : tombstoneVersion(g, prev);
@@ -864,6 +888,11 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
 
     /** Inserts records atomically: all or none, also across a crash. */
     public List<UUID> insertMany(String collection, List<BlazeDataRecord> records) {
+        return insertMany(collection, records, null);
+    }
+
+    /** Inserts records atomically if {@code check} (null: none) lets every one of them. */
+    public List<UUID> insertMany(String collection, List<BlazeDataRecord> records, WriteCheck check) {
         checkName(collection);
         if (records.isEmpty()) {
             ensureOpen();
@@ -891,6 +920,9 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 long prev = ci.index.get(p.id());
                 if (prev != 0 && !RecordIndex.isTombstone(prev)) {
                     throw new DuplicateRecordException(collection, p.id());
+                }
+                if (check != null) {
+                    check.check(PolicyCommand.INSERT, collection, p.id(), null, p.record());
                 }
                 if (prev != 0) {
                     if (deletedAts == null) {
@@ -945,16 +977,26 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
 
     /** Merges {@code changes} into an existing record. */
     public void update(String collection, UUID id, BlazeDataRecord changes) {
+        update(collection, id, changes, null);
+    }
+
+    /** Merges {@code changes} into an existing record if {@code check} (null: none) lets it. */
+    public void update(String collection, UUID id, BlazeDataRecord changes, WriteCheck check) {
         checkName(collection);
-        if (upsertOrUpdate(collection, id, changes, false) == ABSENT) {
+        if (upsertOrUpdate(collection, id, changes, false, check) == ABSENT) {
             throw new RecordNotFoundException(collection, id);
         }
     }
 
     /** Merges into an existing record or creates it; true when created. */
     public boolean upsert(String collection, UUID id, BlazeDataRecord record) {
+        return upsert(collection, id, record, null);
+    }
+
+    /** Merges into an existing record or creates it if {@code check} (null: none) lets it; true when created. */
+    public boolean upsert(String collection, UUID id, BlazeDataRecord record, WriteCheck check) {
         checkName(collection);
-        return upsertOrUpdate(collection, id, record, true) == CREATED;
+        return upsertOrUpdate(collection, id, record, true, check) == CREATED;
     }
 
     private static final int ABSENT = 0;
@@ -962,7 +1004,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     private static final int CREATED = 2;
 
     /** Returns {@link #ABSENT} (nothing written, only when !createIfAbsent), {@link #UPDATED} or {@link #CREATED}. */
-    private int upsertOrUpdate(String collection, UUID id, BlazeDataRecord record, boolean createIfAbsent) {
+    private int upsertOrUpdate(String collection, UUID id, BlazeDataRecord record, boolean createIfAbsent, WriteCheck check) {
         java.util.Objects.requireNonNull(id, "id");
         java.util.Objects.requireNonNull(record, "record");
         Prepared created = createIfAbsent ? prepare(record, id) : null;
@@ -993,10 +1035,16 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 stored = merge(current.record(), record, id);
                 body = encode(stored);
                 type = ChangeType.UPDATE;
+                if (check != null) {
+                    check.check(PolicyCommand.UPDATE, collection, id, current.record(), stored);
+                }
                 versions = keptVersions(current, stored, record);
                 deletedAt = current.deletedAt();
             } else {
                 stored = created.record();
+                if (check != null) {
+                    check.check(PolicyCommand.INSERT, collection, id, null, stored);
+                }
                 body = created.body();
                 flags |= LogFormat.FLAG_CREATE;
                 type = ChangeType.INSERT;
@@ -1076,6 +1124,11 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
 
     /** Deletes a record; true when it existed. */
     public boolean delete(String collection, UUID id) {
+        return delete(collection, id, null);
+    }
+
+    /** Deletes a record if {@code check} (null: none) lets it; true when it existed. */
+    public boolean delete(String collection, UUID id, WriteCheck check) {
         checkName(collection);
         java.util.Objects.requireNonNull(id, "id");
         Generation g;
@@ -1088,6 +1141,10 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             long prev = ci == null ? 0 : ci.index.get(id);
             if (prev == 0 || RecordIndex.isTombstone(prev)) {
                 return false;
+            }
+            if (check != null) {
+                check.check(PolicyCommand.DELETE, collection, id,
+                        readCurrent(g, RecordIndex.position(prev), collection, id).record(), null);
             }
             reserveSequences(g, lastSequence + 1);
             long seq = lastSequence + 1;
