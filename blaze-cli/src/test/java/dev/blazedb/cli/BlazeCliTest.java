@@ -327,8 +327,11 @@ class BlazeCliTest {
         CliRun run = blaze(EMPTY, "demo");
         assertThat(run.exitCode()).as("%s", run).isZero();
         assertThat(run.out())
-                .contains("[1/8] Create an encrypted database")
-                .contains("[7/8] Sync two in-memory databases")
+                .contains("[1/9] Create an encrypted database")
+                .contains("[7/9] Sync two in-memory databases")
+                .contains("[8/9] Sync with a second process over a Unix socket")
+                .contains("its output: {\"type\":\"INSERT\"", "Hello from App 1!")
+                .contains("and back: app1.changes(): INSERT Hello from App 2! from node")
                 .contains("db2.changes(): INSERT")
                 .contains("(remote: true)")
                 .contains("latency, insert on db1 to db2's change stream: first write")
