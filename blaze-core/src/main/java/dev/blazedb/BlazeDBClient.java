@@ -199,6 +199,25 @@ public final class BlazeDBClient implements AutoCloseable {
         return collections.computeIfAbsent(name, n -> new BlazeCollection(this, engine, n));
     }
 
+    /**
+     * The collection {@code name} as {@code context} sees and writes it, under this database's
+     * row-level security; see {@link BlazeCollection} and {@link #withContext(SecurityContext)}.
+     */
+    public BlazeCollection collection(String name, SecurityContext context) {
+        StorageEngine.checkCollection(name);
+        return new BlazeCollection(this, engine, name, java.util.Objects.requireNonNull(context, "context"));
+    }
+
+    /**
+     * This database as {@code context} sees and writes it: reads see only the rows the context
+     * may READ, writes are checked against the INSERT, UPDATE and DELETE policies and refused
+     * with {@link AccessDeniedException}. This client's own methods stay unrestricted (the owner's
+     * view). See {@link SecuredDatabase}.
+     */
+    public SecuredDatabase withContext(SecurityContext context) {
+        return new SecuredDatabase(this, context);
+    }
+
     /** The names of the collections that hold at least one record, sorted. */
     public List<String> collections() {
         return engine.collections();
@@ -255,7 +274,8 @@ public final class BlazeDBClient implements AutoCloseable {
     /**
      * The row-level-security policies of this database, per collection (see
      * {@link RowLevelSecurity}). Sync enforces them for a peer's {@link SecurityContext} on
-     * connections whose {@link SyncPolicy#respectRLS()} is on. Policies live in memory: set them
+     * connections whose {@link SyncPolicy#respectRLS()} is on, and {@link #withContext(SecurityContext)}
+     * for a local user; this client's own methods are not restricted. Policies live in memory: set them
      * up after opening the database.
      */
     public RowLevelSecurity security() {

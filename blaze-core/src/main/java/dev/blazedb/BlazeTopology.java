@@ -7,6 +7,7 @@ import dev.blazedb.internal.sync.SyncStore;
 import dev.blazedb.internal.sync.SyncStores;
 import dev.blazedb.transport.BoundServer;
 import dev.blazedb.transport.ClientTransport;
+import dev.blazedb.transport.ConnectionInterceptor;
 import dev.blazedb.transport.DuplexConnection;
 import dev.blazedb.transport.ServerTransport;
 import dev.blazedb.transport.TransportProvider;
@@ -238,8 +239,8 @@ public final class BlazeTopology implements AutoCloseable {
         SecurityContext ctxOfB = peerContext(policy, to);
         SyncLink[] self = {null};
         SyncLink link = new SyncLink(a.store(), from, to,
-                () -> bound[0] != null ? client.connect() : server.bind(acceptor(self, b, from, mode, policy, ctxOfA))
-                        .doOnNext(s -> bound[0] = s).then(client.connect()),
+                () -> bound[0] != null ? intercepted(client) : server.bind(acceptor(self, b, from, mode, policy, ctxOfA))
+                        .doOnNext(s -> bound[0] = s).then(intercepted(client)),
                 mode.fromSends(), mode.toSends(),
                 peer -> new SyncSession.PeerTerms(policy, mode.fromSends(), mode.toSends(), ctxOfB),
                 sessionConfig, metrics, backoff, owner, () -> {
@@ -263,6 +264,12 @@ public final class BlazeTopology implements AutoCloseable {
             s.start();
             return conn.onClose();
         };
+    }
+
+    /** A connection of {@code transport}, through the options' interceptor. */
+    private Mono<DuplexConnection> intercepted(ClientTransport transport) {
+        ConnectionInterceptor i = options.interceptor;
+        return i == null ? transport.connect() : transport.connect().map(i::intercept);
     }
 
     private TransportProvider memoryProvider() {
@@ -429,7 +436,7 @@ public final class BlazeTopology implements AutoCloseable {
             checkOpen();
             Node n = node(nodeId);
             ConnectionMode mode = policy.mode();
-            SyncLink link = new SyncLink(n.store(), nodeId, null, transport::connect, mode.toSends(), mode.fromSends(),
+            SyncLink link = new SyncLink(n.store(), nodeId, null, () -> intercepted(transport), mode.toSends(), mode.fromSends(),
                     peer -> new SyncSession.PeerTerms(policy, mode.toSends(), mode.fromSends(), peerContext(policy, peer)),
                     sessionConfig, metrics, backoff, owner, () -> { });
             links.add(link);
@@ -620,6 +627,7 @@ public final class BlazeTopology implements AutoCloseable {
         final int batchBytes;
         final int batchChanges;
         final Scheduler applyScheduler;
+        final ConnectionInterceptor interceptor;
 
         private Options(Builder b) {
             this.meterRegistry = b.meterRegistry;
@@ -631,6 +639,7 @@ public final class BlazeTopology implements AutoCloseable {
             this.batchBytes = b.batchBytes;
             this.batchChanges = b.batchChanges;
             this.applyScheduler = b.applyScheduler;
+            this.interceptor = b.interceptor;
         }
 
         /** The defaults. */
@@ -654,6 +663,7 @@ public final class BlazeTopology implements AutoCloseable {
             private int batchBytes = 256 << 10;
             private int batchChanges = 1024;
             private Scheduler applyScheduler = Schedulers.boundedElastic();
+            private ConnectionInterceptor interceptor;
 
             private Builder() {
             }
@@ -712,6 +722,15 @@ public final class BlazeTopology implements AutoCloseable {
              */
             public Builder applyScheduler(Scheduler scheduler) {
                 this.applyScheduler = Objects.requireNonNull(scheduler, "scheduler");
+                return this;
+            }
+
+            /**
+             * Decorates every transport connection the topology opens (reconnects included)
+             * before sync uses it; see {@link ConnectionInterceptor}. Default: none.
+             */
+            public Builder connectionInterceptor(ConnectionInterceptor interceptor) {
+                this.interceptor = Objects.requireNonNull(interceptor, "interceptor");
                 return this;
             }
 

@@ -27,7 +27,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Sync enforces these policies for a peer's {@link SecurityContext} when its
  * {@link SyncPolicy#respectRLS()} is on: the peer receives only rows its context may READ, and a
  * change from it is applied only if its context may INSERT, UPDATE or DELETE that row; anything
- * else is rejected and reported. Policies are configuration held in memory, set up in code when
+ * else is rejected and reported. Locally, {@link BlazeDBClient#withContext(SecurityContext)} and
+ * {@link BlazeDBClient#collection(String, SecurityContext)} enforce them for a context (reads see
+ * readable rows only, refused writes fail with {@link AccessDeniedException}), while the client's
+ * own methods act as the owner, unrestricted. Policies are configuration held in memory, set up in code when
  * the database is opened; thread-safe.
  */
 public final class RowLevelSecurity {

@@ -21,7 +21,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * bar. This is the only source of the README's figures.
  *
  * <pre>
- * java -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.BenchmarkSuite [--quick] [--only codec|storage] [--out DIR]
+ * java -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.BenchmarkSuite [--quick] [--only codec|storage|sync] [--out DIR]
  * </pre>
  *
  * <ul>
@@ -32,12 +32,17 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       with GROUP and OS durability and point reads with 1 and 2 threads (3 x 2 s warm-up,
  *       5 x 2 s measured), open of a 1 M-record database with cheap and default key derivation
  *       (1 warm-up, 5 measured), compaction of 1 M records (3 measured).
+ *   <li>sync ({@link SyncBench}, the end-to-end harness): in a child JVM with the flags the
+ *       README quotes ({@value #SYNC_JVM_FLAGS}), 3 runs of every scenario on the memory
+ *       transport; it writes its own report, JSON and latency chart
+ *       ({@code sync-bench-memory-latency.png}) beside the suite's.
  * </ul>
  *
- * <p>About 5 minutes on 2 cores. {@code --quick} (under a minute) shortens every iteration and
- * uses 100 K-record databases: a smoke test, not figures to quote. Writes, under {@code --out}
- * (default {@code target/bench-results}): {@code raw/*.json} (JMH's own results),
- * {@code results.json} (the summary) and {@code results.md} (also printed). Exits with 1 if a
+ * <p>About 10 minutes on 2 cores. {@code --quick} (about two minutes) shortens every iteration
+ * and uses 100 K-record databases and one short sync run: a smoke test, not figures to quote.
+ * Writes, under {@code --out} (default {@code target/bench-results}): {@code raw/*.json} (JMH's
+ * own results), {@code results.json} (the summary, the sync harness's runs under {@code sync}),
+ * {@code results.md} (also printed) and the sync harness's files. Exits with 1 if a
  * benchmark failed to produce its figure, 2 on a bad command line; a missed bar is a result, not
  * a failure.
  */
@@ -46,7 +51,11 @@ public final class BenchmarkSuite {
     /** The command that runs the suite, as the report quotes it. */
     static final String COMMAND = "java -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.BenchmarkSuite";
 
-    private static final String USAGE = "usage: " + COMMAND + " [--quick] [--only codec|storage] [--out DIR]";
+    private static final String USAGE = "usage: " + COMMAND + " [--quick] [--only codec|storage|sync] [--out DIR]";
+    /** The groups, in the order they run. */
+    static final List<String> GROUPS = List.of("codec", "storage", "sync");
+    /** The JVM flags of the sync harness's child JVM (the README's SyncBench command uses the same). */
+    static final String SYNC_JVM_FLAGS = "-Xmx3g -XX:+UseZGC";
     private static final String PACKAGE = "^dev\\.blazedb\\.benchmarks\\.";
 
     private BenchmarkSuite() {
@@ -64,15 +73,15 @@ public final class BenchmarkSuite {
         /** Parses the arguments; throws {@link IllegalArgumentException} with a message on a bad one. */
         static Settings parse(String... args) {
             boolean quick = false;
-            List<String> groups = List.of("codec", "storage");
+            List<String> groups = GROUPS;
             Path out = Path.of("target", "bench-results");
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick" -> quick = true;
                     case "--only" -> {
                         String group = value(args, ++i, "--only");
-                        if (!group.equals("codec") && !group.equals("storage")) {
-                            throw new IllegalArgumentException("--only takes codec or storage, not " + group);
+                        if (!GROUPS.contains(group)) {
+                            throw new IllegalArgumentException("--only takes codec, storage or sync, not " + group);
                         }
                         groups = List.of(group);
                     }
@@ -150,6 +159,56 @@ public final class BenchmarkSuite {
         return steps;
     }
 
+    /**
+     * The sync harness's arguments for these settings: 3 runs of every scenario, or for
+     * {@code --quick} one short run with 100 K changes and records.
+     */
+    static List<String> syncArguments(Settings settings) {
+        List<String> args = new ArrayList<>(List.of("--out", settings.out().toString()));
+        if (settings.quick()) {
+            args.addAll(List.of("--runs", "1", "--latency-seconds", "2", "--warmup-seconds", "1", "--changes", "100000",
+                    "--initial", "100000"));
+        } else {
+            args.addAll(List.of("--runs", "3"));
+        }
+        return args;
+    }
+
+    /** The child JVM's command line that runs the sync harness with these settings. */
+    static List<String> syncCommand(Settings settings) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(SYNC_JVM_FLAGS.split(" ")));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SyncBench.class.getName()));
+        command.addAll(syncArguments(settings));
+        return command;
+    }
+
+    /**
+     * Runs the sync harness in a child JVM (its output shows as it goes) and reads back what it
+     * wrote; null when it failed.
+     */
+    static SuiteReport.SyncSection runSync(Settings settings) throws IOException {
+        Process child = new ProcessBuilder(syncCommand(settings)).inheritIO().start();
+        int exit;
+        try {
+            exit = child.waitFor();
+        } catch (InterruptedException e) {
+            child.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the sync harness ran", e);
+        }
+        Path md = settings.out().resolve("sync-bench-memory.md");
+        Path json = settings.out().resolve("sync-bench-memory.json");
+        if (exit != 0 || !Files.exists(md) || !Files.exists(json)) {
+            System.err.println("The sync harness failed (exit " + exit + ")");
+            return null;
+        }
+        return new SuiteReport.SyncSection(Files.readString(md, StandardCharsets.UTF_8), Files.readString(json, StandardCharsets.UTF_8),
+                "sync-bench-memory-latency.png", "java " + SYNC_JVM_FLAGS + " -cp blaze-benchmarks/target/benchmarks.jar "
+                + SyncBench.class.getName() + " " + String.join(" ", syncArguments(settings)));
+    }
+
     private static ChainedOptionsBuilder base(String include) {
         return new OptionsBuilder().include(include).forks(1).shouldFailOnError(false);
     }
@@ -198,10 +257,22 @@ public final class BenchmarkSuite {
                 rawFiles.add(settings.out().relativize(raw).toString());
             }
         }
+        SuiteReport.SyncSection sync = null;
+        if (settings.groups().contains("sync")) {
+            System.out.printf("%n=== BenchmarkSuite sync harness (SyncBench, child JVM %s)%n", SYNC_JVM_FLAGS);
+            long stepStart = System.nanoTime();
+            Files.deleteIfExists(settings.out().resolve("sync-bench-memory.md"));
+            Files.deleteIfExists(settings.out().resolve("sync-bench-memory.json"));
+            sync = runSync(settings);
+            if (sync == null) {
+                failed.add("sync");
+            }
+            System.out.printf("=== BenchmarkSuite sync took %.0f s%n", (System.nanoTime() - stepStart) / 1e9);
+        }
         double elapsed = (System.nanoTime() - start) / 1e9;
         SuiteReport report = SuiteReport.of(
                 new SuiteReport.RunInfo(settings.command(), settings.quick(), settings.groups(), rawFiles, elapsed),
-                machine.finished(), results, CodecSizes.measure());
+                machine.finished(), results, settings.groups().contains("codec") ? CodecSizes.measure() : List.of(), sync);
         String markdown = report.markdown();
         Files.writeString(settings.out().resolve("results.md"), markdown, StandardCharsets.UTF_8);
         Files.writeString(settings.out().resolve("results.json"), report.json(), StandardCharsets.UTF_8);

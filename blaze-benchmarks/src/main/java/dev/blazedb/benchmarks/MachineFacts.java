@@ -33,7 +33,7 @@ public record MachineFacts(int cores, String cpu, String os, String jvm, String 
                 cpuModel(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                org.openjdk.jmh.util.Version.getPlainVersion(),
+                jmhVersion(),
                 Runtime.getRuntime().maxMemory() / (1024 * 1024),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 loadAverage(),
@@ -59,6 +59,18 @@ public record MachineFacts(int cores, String cpu, String os, String jvm, String 
     private static double loadAverage() {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         return load < 0 ? Double.NaN : load;
+    }
+
+    /**
+     * JMH's version, or {@code "n/a"} where JMH is not on the class path: the sync harness also
+     * runs inside the {@code blaze} command, which does not ship JMH.
+     */
+    static String jmhVersion() {
+        try {
+            return (String) Class.forName("org.openjdk.jmh.util.Version").getMethod("getPlainVersion").invoke(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return "n/a";
+        }
     }
 
     private static String cpuModel() {

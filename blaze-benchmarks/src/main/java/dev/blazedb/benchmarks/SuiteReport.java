@@ -157,7 +157,19 @@ public final class SuiteReport {
         }
     }
 
+    /**
+     * What the sync harness ({@link SyncBench}) wrote, for the suite's report.
+     *
+     * @param markdown its Markdown report ({@code sync-bench-memory.md})
+     * @param json its JSON with every run ({@code sync-bench-memory.json})
+     * @param chartFile its latency chart, relative to the output directory
+     * @param command the command line it ran with
+     */
+    public record SyncSection(String markdown, String json, String chartFile, String command) {
+    }
+
     private final RunInfo run;
+    private final SyncSection sync;
     private final MachineFacts machine;
     private final List<CodecReport.RecordSummary> codec;
     private final List<CodecSizes.Row> sizes;
@@ -165,8 +177,9 @@ public final class SuiteReport {
     private final List<Row> storageRows;
 
     private SuiteReport(RunInfo run, MachineFacts machine, List<CodecReport.RecordSummary> codec, List<CodecSizes.Row> sizes,
-            List<Row> codecRows, List<Row> storageRows) {
+            List<Row> codecRows, List<Row> storageRows, SyncSection sync) {
         this.run = run;
+        this.sync = sync;
         this.machine = machine;
         this.codec = codec;
         this.sizes = sizes;
@@ -176,13 +189,22 @@ public final class SuiteReport {
 
     /** The report of {@code results}, the JMH results of every group in {@code run.groups()}. */
     public static SuiteReport of(RunInfo run, MachineFacts machine, List<JmhResult> results, List<CodecSizes.Row> sizes) {
+        return of(run, machine, results, sizes, null);
+    }
+
+    /**
+     * The report of {@code results}, the JMH results of every group in {@code run.groups()}, and
+     * of the sync harness's run ({@code sync}, null when the group did not run or failed).
+     */
+    public static SuiteReport of(RunInfo run, MachineFacts machine, List<JmhResult> results, List<CodecSizes.Row> sizes,
+                                 SyncSection sync) {
         List<CodecReport.RecordSummary> codec = run.groups().contains("codec") ? CodecReport.summarise(results) : List.of();
         List<Row> codecRows = new ArrayList<>();
         for (CodecReport.RecordSummary summary : codec) {
             codecRows.addAll(codecRows(summary, run.quick(), codecSettings(results, summary.record())));
         }
         List<Row> storageRows = run.groups().contains("storage") ? storageRows(results, run.quick()) : List.of();
-        return new SuiteReport(run, machine, codec, List.copyOf(sizes), List.copyOf(codecRows), List.copyOf(storageRows));
+        return new SuiteReport(run, machine, codec, List.copyOf(sizes), List.copyOf(codecRows), List.copyOf(storageRows), sync);
     }
 
     /** The codec group's rows: encode + decode against Jackson Map (the bar) and Jackson POJO (reference). */
@@ -198,7 +220,8 @@ public final class SuiteReport {
     /** Whether every figure the run should have produced was produced. */
     public boolean complete() {
         return java.util.stream.Stream.concat(codecRows.stream(), storageRows.stream())
-                .noneMatch(r -> r.verdict() == Verdict.NOT_MEASURED);
+                .noneMatch(r -> r.verdict() == Verdict.NOT_MEASURED)
+                && (sync != null || !run.groups().contains("sync"));
     }
 
     private static String codecSettings(List<JmhResult> results, String record) {
@@ -373,7 +396,22 @@ public final class SuiteReport {
                         .append(r.settings().isEmpty() ? "not run" : r.settings()).append('\n');
             }
         }
-        md.append("\nRaw JMH results: ").append(String.join(", ", run.rawFiles().stream().map(f -> "`" + f + "`").toList())).append('\n');
+        if (run.groups().contains("sync")) {
+            md.append("\n## End-to-end sync (SyncBench)\n\n");
+            if (sync == null) {
+                md.append("The sync harness produced no figures; see its output above.\n");
+            } else {
+                md.append("Ran as `").append(sync.command()).append("`.\n\n");
+                String body = sync.markdown(); // its "###" title is a subsection of this one
+                md.append(body);
+                if (!body.contains(sync.chartFile())) {
+                    md.append("\nLatency distribution: [").append(sync.chartFile()).append("](").append(sync.chartFile()).append(")\n");
+                }
+            }
+        }
+        if (!run.rawFiles().isEmpty()) {
+            md.append("\nRaw JMH results: ").append(String.join(", ", run.rawFiles().stream().map(f -> "`" + f + "`").toList())).append('\n');
+        }
         return md.toString();
     }
 
@@ -419,6 +457,20 @@ public final class SuiteReport {
         }
         if (run.groups().contains("storage")) {
             rows(root.putObject("storage").putArray("rows"), storageRows);
+        }
+        if (run.groups().contains("sync")) {
+            if (sync == null) {
+                root.putNull("sync");
+            } else {
+                try {
+                    ObjectNode node = root.putObject("sync");
+                    node.put("command", sync.command());
+                    node.put("chart", sync.chartFile());
+                    node.set("harness", mapper.readTree(sync.json()));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException("the sync harness wrote JSON that does not parse", e);
+                }
+            }
         }
         root.putPOJO("rawFiles", run.rawFiles());
         try {

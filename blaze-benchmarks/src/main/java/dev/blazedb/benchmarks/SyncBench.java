@@ -66,35 +66,78 @@ public final class SyncBench {
     private SyncBench() {
     }
 
-    /** The options. */
-    record Options(String transport, int runs, int rate, double latencySeconds, double warmupSeconds, int changes,
-                   int batch, int initial, String storage, String durability, Path out, List<String> scenarios) {
+    /** The command line's usage line. */
+    public static final String USAGE = "usage: SyncBench [--transport memory|uds] [--runs 3] [--rate 10000] [--latency-seconds 10]"
+            + " [--warmup-seconds 3] [--changes 1000000] [--batch 1000] [--initial 1000000]"
+            + " [--storage memory|file] [--durability sync|group|os] [--out target/sync-bench]"
+            + " [--scenarios latency,throughput,initial]";
 
-        static Options parse(String[] args) {
+    private static final List<String> OPTION_NAMES = List.of("transport", "runs", "rate", "latency-seconds", "warmup-seconds",
+            "changes", "batch", "initial", "storage", "durability", "out", "scenarios");
+    private static final List<String> SCENARIOS = List.of("latency", "throughput", "initial");
+
+    /**
+     * The options; see the class comment.
+     *
+     * @param transport the transport (only {@code memory} so far)
+     * @param runs repetitions
+     * @param rate open-loop latency: changes per second
+     * @param latencySeconds measured seconds per latency run
+     * @param warmupSeconds warm-up seconds before each latency run
+     * @param changes changes per throughput run
+     * @param batch records per {@code insertMany} in the batched throughput run
+     * @param initial records A holds before the connection (initial sync)
+     * @param storage {@code memory} or {@code file}
+     * @param durability file storage: {@code sync}, {@code group} or {@code os}
+     * @param out where the report goes
+     * @param scenarios which scenarios run
+     */
+    public record Options(String transport, int runs, int rate, double latencySeconds, double warmupSeconds, int changes,
+                          int batch, int initial, String storage, String durability, Path out, List<String> scenarios) {
+
+        /**
+         * Parses {@code --name value} pairs; absent ones take the defaults of the class comment.
+         *
+         * @throws IllegalArgumentException naming the bad argument
+         */
+        public static Options parse(String... args) {
             Map<String, String> m = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
-                if (a.equals("-h") || a.equals("--help")) {
-                    usage(null);
-                }
                 if (!a.startsWith("--") || i + 1 >= args.length) {
-                    usage("bad argument: " + a);
+                    throw new IllegalArgumentException("bad argument: " + a);
                 }
-                m.put(a.substring(2), args[++i]);
+                String name = a.substring(2);
+                if (!OPTION_NAMES.contains(name)) {
+                    throw new IllegalArgumentException("unknown option " + a);
+                }
+                m.put(name, args[++i]);
             }
-            Options o = new Options(m.getOrDefault("transport", "memory"), intOf(m, "runs", 3), intOf(m, "rate", 10_000),
-                    doubleOf(m, "latency-seconds", 10), doubleOf(m, "warmup-seconds", 3), intOf(m, "changes", 1_000_000),
-                    intOf(m, "batch", 1000), intOf(m, "initial", 1_000_000), m.getOrDefault("storage", "memory"),
-                    m.getOrDefault("durability", "group"), Path.of(m.getOrDefault("out", "target/sync-bench")),
-                    List.of(m.getOrDefault("scenarios", "latency,throughput,initial").split(",")));
-            for (String k : m.keySet()) {
-                if (!List.of("transport", "runs", "rate", "latency-seconds", "warmup-seconds", "changes", "batch", "initial",
-                        "storage", "durability", "out", "scenarios").contains(k)) {
-                    usage("unknown option --" + k);
-                }
+            Options o;
+            try {
+                o = new Options(m.getOrDefault("transport", "memory"), intOf(m, "runs", 3), intOf(m, "rate", 10_000),
+                        doubleOf(m, "latency-seconds", 10), doubleOf(m, "warmup-seconds", 3), intOf(m, "changes", 1_000_000),
+                        intOf(m, "batch", 1000), intOf(m, "initial", 1_000_000), m.getOrDefault("storage", "memory"),
+                        m.getOrDefault("durability", "group"), Path.of(m.getOrDefault("out", "target/sync-bench")),
+                        List.of(m.getOrDefault("scenarios", "latency,throughput,initial").split(",")));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a number: " + e.getMessage(), e);
             }
             if (!List.of("memory", "uds").contains(o.transport)) {
-                usage("--transport must be memory or uds");
+                throw new IllegalArgumentException("--transport takes memory or uds");
+            }
+            if (o.runs < 1 || o.rate < 1 || o.changes < 1 || o.batch < 1 || o.initial < 1 || !(o.latencySeconds > 0)
+                    || !(o.warmupSeconds >= 0)) {
+                throw new IllegalArgumentException("--runs, --rate, --changes, --batch, --initial and --latency-seconds must be "
+                        + "positive, --warmup-seconds at least 0");
+            }
+            if (!List.of("memory", "file").contains(o.storage) || !List.of("sync", "group", "os").contains(o.durability)) {
+                throw new IllegalArgumentException("--storage takes memory or file, --durability sync, group or os");
+            }
+            for (String sc : o.scenarios) {
+                if (!SCENARIOS.contains(sc)) {
+                    throw new IllegalArgumentException("unknown scenario " + sc + " (latency, throughput, initial)");
+                }
             }
             return o;
         }
@@ -107,18 +150,8 @@ public final class SyncBench {
             return m.containsKey(k) ? Double.parseDouble(m.get(k)) : def;
         }
 
-        private static void usage(String problem) {
-            if (problem != null) {
-                System.err.println(problem);
-            }
-            System.err.println("usage: SyncBench [--transport memory|uds] [--runs 3] [--rate 10000] [--latency-seconds 10]"
-                    + " [--warmup-seconds 3] [--changes 1000000] [--batch 1000] [--initial 1000000]"
-                    + " [--storage memory|file] [--durability sync|group|os] [--out target/sync-bench]"
-                    + " [--scenarios latency,throughput,initial]");
-            System.exit(problem == null ? 0 : 2);
-        }
-
-        String describeStorage() {
+        /** The storage in words, for reports. */
+        public String describeStorage() {
             return storage.equals("memory") ? "in-memory databases (no durability)"
                     : "file databases, " + durability.toUpperCase(Locale.ROOT) + " durability";
         }
@@ -186,12 +219,16 @@ public final class SyncBench {
     // ------------------------------------------------------------------------------------------
     // Scenarios
 
-    /** Latency percentiles in microseconds. */
-    record Latency(int rate, long count, double p50, double p90, double p99, double p999, double max,
-                   double dueP50, double dueP99, double dueMax) {
+    /**
+     * Latency percentiles in microseconds, coordinated-omission corrected, and from the due time;
+     * {@code histogram} holds the corrected latencies in nanoseconds (null when the scenario did
+     * not run).
+     */
+    public record Latency(int rate, long count, double p50, double p90, double p99, double p999, double max,
+                   double dueP50, double dueP99, double dueMax, Histogram histogram) {
     }
 
-    static Latency latency(Options o) throws IOException {
+    static Latency latency(Options o, Progress progress) throws IOException {
         try (Pair p = new Pair(o, true)) {
             long interval = 1_000_000_000L / o.rate;
             int warm = (int) (o.warmupSeconds * o.rate);
@@ -211,6 +248,7 @@ public final class SyncBench {
                 }
                 done.countDown();
             });
+            progress.begin("latency", total, () -> total - done.getCount());
             long start = System.nanoTime() + 1_000_000;
             for (int i = 0; i < total; i++) {
                 // made just before it is due: thousands of records made in advance would live
@@ -230,15 +268,30 @@ public final class SyncBench {
             return new Latency(o.rate, corrected.getTotalCount(), us(corrected.getValueAtPercentile(50)),
                     us(corrected.getValueAtPercentile(90)), us(corrected.getValueAtPercentile(99)),
                     us(corrected.getValueAtPercentile(99.9)), us(corrected.getMaxValue()),
-                    us(fromDue.getValueAtPercentile(50)), us(fromDue.getValueAtPercentile(99)), us(fromDue.getMaxValue()));
+                    us(fromDue.getValueAtPercentile(50)), us(fromDue.getValueAtPercentile(99)), us(fromDue.getMaxValue()),
+                    corrected);
         }
     }
 
-    /** Throughput in changes per second. */
-    record Throughput(int changes, int batch, double seconds, double perSecond) {
+    /**
+     * Throughput in changes per second, and the CPU time the whole process spent per change (all
+     * threads, garbage collection included): on a shared machine the wall-clock rate depends on
+     * how much of a core the run got, the CPU time per change much less.
+     */
+    public record Throughput(int changes, int batch, double seconds, double perSecond, double cpuMicrosPerChange) {
     }
 
-    static Throughput throughput(Options o, int batch) throws IOException {
+    /** CPU time of this process so far, in nanoseconds; -1 when the JVM cannot tell. */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+    }
+
+    private static double cpuMicrosPer(long cpu0, long cpu1, int n) {
+        return cpu0 < 0 || cpu1 < 0 ? Double.NaN : (cpu1 - cpu0) / 1e3 / n;
+    }
+
+    static Throughput throughput(Options o, int batch, Progress progress) throws IOException {
         try (Pair p = new Pair(o, true)) {
             int n = o.changes;
             BlazeDataRecord[] records = new BlazeDataRecord[n];
@@ -252,6 +305,8 @@ public final class SyncBench {
                     done.countDown();
                 }
             });
+            progress.begin(batch <= 1 ? "throughput, single inserts" : "throughput, insertMany(" + batch + ")", n, arrived::get);
+            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             if (batch <= 1) {
                 for (BlazeDataRecord r : records) {
@@ -264,16 +319,17 @@ public final class SyncBench {
             }
             await(done, "throughput run");
             double s = (System.nanoTime() - t0) / 1e9;
+            long cpu1 = processCpuNanos();
             sub.dispose();
-            return new Throughput(n, batch, s, n / s);
+            return new Throughput(n, batch, s, n / s, cpuMicrosPer(cpu0, cpu1, n));
         }
     }
 
     /** Initial sync: seconds until B holds everything A had before the connection. */
-    record InitialSync(int records, double seconds, double perSecond) {
+    public record InitialSync(int records, double seconds, double perSecond, double cpuMicrosPerRecord) {
     }
 
-    static InitialSync initialSync(Options o) throws IOException {
+    static InitialSync initialSync(Options o, Progress progress) throws IOException {
         try (Pair p = new Pair(o, false)) {
             int n = o.initial;
             List<BlazeDataRecord> chunk = new ArrayList<>(10_000);
@@ -292,15 +348,18 @@ public final class SyncBench {
                 }
             });
             System.gc();
+            progress.begin("initial sync", n, arrived::get);
+            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             p.connect();
             await(done, "initial sync");
             double s = (System.nanoTime() - t0) / 1e9;
+            long cpu1 = processCpuNanos();
             sub.dispose();
             if (p.b.count() != n) {
                 throw new IllegalStateException("B holds " + p.b.count() + " records, expected " + n);
             }
-            return new InitialSync(n, s, n / s);
+            return new InitialSync(n, s, n / s, cpuMicrosPer(cpu0, cpu1, n));
         }
     }
 
@@ -323,55 +382,182 @@ public final class SyncBench {
     // Running and reporting
 
     /** One run of every scenario. */
-    record Run(Latency latency, Throughput single, Throughput batched, InitialSync initial) {
+    public record Run(Latency latency, Throughput single, Throughput batched, InitialSync initial) {
     }
 
     /**
-     * Runs the harness.
-     *
-     * @param args see the class documentation
+     * Told how the harness gets on, for a progress display. {@link #begin} is called on the
+     * harness's thread; {@code done} may be read from any thread (it is cheap and never blocks),
+     * so a display polls it on its own thread instead of slowing the measured loop down.
      */
-    public static void main(String[] args) throws IOException {
-        Options o = Options.parse(args);
+    public interface Progress {
+        /** Reports nothing. */
+        Progress NONE = new Progress() {
+        };
+
+        /**
+         * A scenario starts.
+         *
+         * @param step what it measures
+         * @param units how many changes it waits for
+         * @param done how many of them have arrived so far
+         */
+        default void begin(String step, long units, java.util.function.LongSupplier done) {
+        }
+
+        /** A scenario ended; {@code result} is its one-line outcome. */
+        default void end(String step, String result) {
+        }
+    }
+
+    /**
+     * What a whole harness run produced.
+     *
+     * @param options the options it ran with
+     * @param machine what it ran on
+     * @param runs every run, in order
+     */
+    public record Result(Options options, MachineFacts machine, List<Run> runs) {
+
+        /** The Markdown report's file. */
+        public Path markdownFile() {
+            return options.out.resolve("sync-bench-" + options.transport + ".md");
+        }
+
+        /** The JSON file with every run. */
+        public Path jsonFile() {
+            return options.out.resolve("sync-bench-" + options.transport + ".json");
+        }
+
+        /** The latency chart (PNG). */
+        public Path chartFile() {
+            return options.out.resolve(chartName(options));
+        }
+
+        /** The Markdown report. */
+        public String markdown() {
+            return SyncBench.markdown(options, machine, runs);
+        }
+
+        /** Every run as JSON. */
+        public String json() {
+            return SyncBench.json(options, machine, runs);
+        }
+
+        /** Writes the Markdown, the JSON and (when the latency scenario ran) the chart to the options' directory. */
+        public void write() throws IOException {
+            Files.createDirectories(options.out);
+            Files.writeString(markdownFile(), markdown(), StandardCharsets.UTF_8);
+            Files.writeString(jsonFile(), json(), StandardCharsets.UTF_8);
+            if (options.scenarios.contains("latency")) {
+                chart(options, runs, chartFile());
+            }
+        }
+    }
+
+    /** The chart's file name in the output directory. */
+    static String chartName(Options o) {
+        return "sync-bench-" + o.transport + "-latency.png";
+    }
+
+    /** Draws the latency distribution of every run, with the p50 and p99 bars. */
+    static void chart(Options o, List<Run> runs, Path file) throws IOException {
+        List<LatencyChart.Series> series = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            Latency l = runs.get(i).latency;
+            if (l.histogram() != null) {
+                series.add(new LatencyChart.Series(fmt("run %d: p50 %.1f us, p99 %.1f us", i + 1, l.p50, l.p99), l.histogram()));
+            }
+        }
+        LatencyChart.write(file, fmt("End-to-end sync latency, %s transport, open loop at %,d changes/s (coordinated-omission corrected)",
+                o.transport, o.rate), series, List.of(new LatencyChart.Bar("p50 bar 10 us", P50_BAR_MICROS),
+                new LatencyChart.Bar("p99 bar 50 us", P99_BAR_MICROS)));
+    }
+
+    /** The latency bars of design.md, in microseconds. */
+    /** The bars of design.md and the original guide's claims, per transport. */
+    record Bars(double p50Us, double p99Us, int perSecond, String latencyClaim, String throughputClaim) {
+        static Bars of(String transport) {
+            return transport.equals("uds")
+                    ? new Bars(50, 200, 300_000, "0.3-0.5 ms", "5-20 K ops/s")
+                    : new Bars(P50_BAR_MICROS, P99_BAR_MICROS, 500_000, "< 0.1 ms", "10-50 K ops/s");
+        }
+    }
+
+    static final double P50_BAR_MICROS = 10;
+    static final double P99_BAR_MICROS = 50;
+
+    /**
+     * Runs the harness: every scenario of {@code o}, {@code o.runs()} times.
+     *
+     * @param progress told of each scenario as it starts and ends
+     */
+    public static Result run(Options o, Progress progress) throws IOException {
         MachineFacts machine = MachineFacts.probe();
-        System.out.println("SyncBench on " + o.transport + ", " + o.describeStorage() + "; " + machine.describe());
         List<Run> runs = new ArrayList<>();
         Latency noLatency = new Latency(o.rate, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN);
-        Throughput noThroughput = new Throughput(0, 0, Double.NaN, Double.NaN);
+                Double.NaN, Double.NaN, null);
+        Throughput noThroughput = new Throughput(0, 0, Double.NaN, Double.NaN, Double.NaN);
         for (int r = 1; r <= o.runs; r++) {
             Latency l = noLatency;
             if (o.scenarios.contains("latency")) {
-                l = latency(o);
-                System.out.printf(Locale.ROOT, "run %d latency at %,d/s: p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us%n",
-                        r, o.rate, l.p50, l.p90, l.p99, l.p999, l.max);
+                l = latency(o, progress);
+                progress.end("latency", fmt("run %d latency at %,d/s: p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us",
+                        r, o.rate, l.p50, l.p90, l.p99, l.p999, l.max));
             }
             Throughput single = noThroughput;
             Throughput batched = noThroughput;
             if (o.scenarios.contains("throughput")) {
-                single = throughput(o, 1);
-                System.out.printf(Locale.ROOT, "run %d throughput, single inserts: %,.0f changes/s%n", r, single.perSecond);
-                batched = throughput(o, o.batch);
-                System.out.printf(Locale.ROOT, "run %d throughput, insertMany(%d): %,.0f changes/s%n", r, o.batch, batched.perSecond);
+                single = throughput(o, 1, progress);
+                progress.end("throughput", fmt("run %d throughput, single inserts: %,.0f changes/s (%.2f us CPU per change)", r,
+                        single.perSecond, single.cpuMicrosPerChange));
+                batched = throughput(o, o.batch, progress);
+                progress.end("throughput", fmt("run %d throughput, insertMany(%d): %,.0f changes/s (%.2f us CPU per change)", r,
+                        o.batch, batched.perSecond, batched.cpuMicrosPerChange));
             }
-            InitialSync initial = new InitialSync(0, Double.NaN, Double.NaN);
+            InitialSync initial = new InitialSync(0, Double.NaN, Double.NaN, Double.NaN);
             if (o.scenarios.contains("initial")) {
-                initial = initialSync(o);
-                System.out.printf(Locale.ROOT, "run %d initial sync of %,d records: %.2f s (%,.0f records/s)%n", r, initial.records,
-                        initial.seconds, initial.perSecond);
+                initial = initialSync(o, progress);
+                progress.end("initial", fmt("run %d initial sync of %,d records: %.2f s (%,.0f records/s, %.2f us CPU per record)", r,
+                        initial.records, initial.seconds, initial.perSecond, initial.cpuMicrosPerRecord));
             }
             runs.add(new Run(l, single, batched, initial));
         }
-        machine = machine.finished();
-        String md = markdown(o, machine, runs);
-        Files.createDirectories(o.out);
-        Path mdFile = o.out.resolve("sync-bench-" + o.transport + ".md");
-        Path jsonFile = o.out.resolve("sync-bench-" + o.transport + ".json");
-        Files.writeString(mdFile, md, StandardCharsets.UTF_8);
-        Files.writeString(jsonFile, json(o, machine, runs), StandardCharsets.UTF_8);
+        return new Result(o, machine.finished(), runs);
+    }
+
+    /**
+     * Runs the harness from the command line (see the class comment), printing each scenario's
+     * result as it ends, then the report.
+     *
+     * @param args see the class documentation
+     */
+    public static void main(String[] args) throws IOException {
+        if (Arrays.asList(args).contains("-h") || Arrays.asList(args).contains("--help")) {
+            System.out.println(USAGE);
+            return;
+        }
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        System.out.println("SyncBench on " + o.transport + ", " + o.describeStorage() + "; " + MachineFacts.probe().describe());
+        Result result = run(o, new Progress() {
+            @Override
+            public void end(String step, String line) {
+                System.out.println(line);
+            }
+        });
+        result.write();
         System.out.println();
-        System.out.println(md);
-        System.out.println("written: " + mdFile + ", " + jsonFile);
+        System.out.println(result.markdown());
+        System.out.println("written: " + result.markdownFile() + ", " + result.jsonFile()
+                + (o.scenarios.contains("latency") ? ", " + result.chartFile() : ""));
     }
 
     private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
@@ -395,15 +581,30 @@ public final class SyncBench {
         double single = median(runs, r -> r.single.perSecond);
         double batched = median(runs, r -> r.batched.perSecond);
         double initial = median(runs, r -> r.initial.seconds);
+        double singleCpu = median(runs, r -> r.single.cpuMicrosPerChange);
+        double batchedCpu = median(runs, r -> r.batched.cpuMicrosPerChange);
+        double initialCpu = median(runs, r -> r.initial.cpuMicrosPerRecord);
         Bars bars = Bars.of(o.transport);
-        row(sb, "latency p50", fmt("<= %d us", bars.p50Us), bars.latencyClaim, fmt("%.1f us", p50), p50 <= bars.p50Us);
-        row(sb, "latency p99", fmt("<= %d us", bars.p99Us), "(none)", fmt("%.1f us", p99), p99 <= bars.p99Us);
-        row(sb, "throughput, single inserts", fmt(">= %d K changes/s", bars.perSecond / 1000), bars.throughputClaim,
-                fmt("%,.0f changes/s", single), single >= bars.perSecond);
-        row(sb, "throughput, insertMany(" + o.batch + ")", fmt(">= %d K changes/s", bars.perSecond / 1000), bars.throughputClaim,
-                fmt("%,.0f changes/s", batched), batched >= bars.perSecond);
-        row(sb, fmt("initial sync, %,d records", o.initial), "<= 5 s for 1 M (stated for UDS)", "(none)",
-                fmt("%.2f s (%,.0f records/s)", initial, o.initial / initial), o.initial >= 1_000_000 ? initial <= 5 : initial <= 5.0 * o.initial / 1_000_000);
+        if (o.scenarios.contains("latency")) {
+            row(sb, "latency p50", fmt("<= %.0f us", bars.p50Us), bars.latencyClaim, fmt("%.1f us", p50), p50 <= bars.p50Us);
+            row(sb, "latency p99", fmt("<= %.0f us", bars.p99Us), "(none)", fmt("%.1f us", p99), p99 <= bars.p99Us);
+        }
+        if (o.scenarios.contains("throughput")) {
+            row(sb, "throughput, single inserts", fmt(">= %d K changes/s", bars.perSecond / 1000), bars.throughputClaim,
+                    fmt("%,.0f changes/s (%.2f us CPU per change)", single, singleCpu), single >= bars.perSecond);
+            row(sb, "throughput, insertMany(" + o.batch + ")", fmt(">= %d K changes/s", bars.perSecond / 1000),
+                    bars.throughputClaim, fmt("%,.0f changes/s (%.2f us CPU per change)", batched, batchedCpu),
+                    batched >= bars.perSecond);
+        }
+        if (o.scenarios.contains("initial")) {
+            row(sb, fmt("initial sync, %,d records", o.initial), "<= 5 s for 1 M (stated for UDS)", "(none)",
+                    fmt("%.2f s (%,.0f records/s, %.2f us CPU per record)", initial, o.initial / initial, initialCpu),
+                    o.initial >= 1_000_000 ? initial <= 5 : initial <= 5.0 * o.initial / 1_000_000);
+        }
+        if (!o.scenarios.contains("latency")) {
+            return sb.toString();
+        }
+        sb.append("\nLatency distribution: [").append(chartName(o)).append("](").append(chartName(o)).append(")\n");
         sb.append("\nLatency distribution per run (us):\n\n");
         sb.append("| run | p50 | p90 | p99 | p99.9 | max | from due time: p50 / p99 / max |\n|---|---|---|---|---|---|---|\n");
         for (int i = 0; i < runs.size(); i++) {
@@ -414,16 +615,7 @@ public final class SyncBench {
         return sb.toString();
     }
 
-    /** The bars of design.md and the original guide's claims, per transport. */
-    record Bars(int p50Us, int p99Us, int perSecond, String latencyClaim, String throughputClaim) {
-        static Bars of(String transport) {
-            return transport.equals("uds")
-                    ? new Bars(50, 200, 300_000, "0.3-0.5 ms", "5-20 K ops/s")
-                    : new Bars(10, 50, 500_000, "< 0.1 ms", "10-50 K ops/s");
-        }
-    }
-
-    private static String fmt(String f, Object... a) {
+    static String fmt(String f, Object... a) {
         return String.format(Locale.ROOT, f, a);
     }
 
@@ -432,25 +624,42 @@ public final class SyncBench {
                 .append(" | ").append(ok ? "yes" : "**no**").append(" |\n");
     }
 
+    /** Every run as JSON; a figure a scenario did not produce is null. */
     static String json(Options o, MachineFacts machine, List<Run> runs) {
         StringBuilder sb = new StringBuilder("{\n");
         sb.append("  \"harness\": \"SyncBench\",\n");
         sb.append("  \"transport\": \"").append(o.transport).append("\",\n");
         sb.append("  \"storage\": \"").append(o.describeStorage()).append("\",\n");
         sb.append("  \"machine\": \"").append(machine.describe().replace("\"", "'")).append("\",\n");
-        sb.append(String.format(Locale.ROOT, "  \"options\": {\"rate\": %d, \"latencySeconds\": %s, \"warmupSeconds\": %s, \"changes\": %d, "
-                + "\"batch\": %d, \"initial\": %d},%n", o.rate, o.latencySeconds, o.warmupSeconds, o.changes, o.batch, o.initial));
+        sb.append(String.format(Locale.ROOT, "  \"options\": {\"runs\": %d, \"rate\": %d, \"latencySeconds\": %s, \"warmupSeconds\": %s, "
+                + "\"changes\": %d, \"batch\": %d, \"initial\": %d, \"scenarios\": \"%s\"},%n", o.runs, o.rate, o.latencySeconds,
+                o.warmupSeconds, o.changes, o.batch, o.initial, String.join(",", o.scenarios)));
+        if (o.scenarios.contains("latency")) {
+            sb.append("  \"latencyChart\": \"").append(chartName(o)).append("\",\n");
+        }
         sb.append("  \"runs\": [\n");
         for (int i = 0; i < runs.size(); i++) {
             Run r = runs.get(i);
             Latency l = r.latency;
-            sb.append(String.format(Locale.ROOT, "    {\"latencyMicros\": {\"rate\": %d, \"count\": %d, \"p50\": %.2f, \"p90\": %.2f, "
-                    + "\"p99\": %.2f, \"p999\": %.2f, \"max\": %.2f, \"fromDueP50\": %.2f, \"fromDueP99\": %.2f, \"fromDueMax\": %.2f}, "
-                    + "\"singleInsertsPerSecond\": %.0f, \"batchedInsertsPerSecond\": %.0f, \"initialSyncSeconds\": %.3f}%s%n",
-                    l.rate, l.count, l.p50, l.p90, l.p99, l.p999, l.max, l.dueP50, l.dueP99, l.dueMax, r.single.perSecond,
-                    r.batched.perSecond, r.initial.seconds, i == runs.size() - 1 ? "" : ","));
+            sb.append("    {\"latencyMicros\": {\"rate\": ").append(l.rate).append(", \"count\": ").append(l.count)
+                    .append(", \"p50\": ").append(num(l.p50, 2)).append(", \"p90\": ").append(num(l.p90, 2))
+                    .append(", \"p99\": ").append(num(l.p99, 2)).append(", \"p999\": ").append(num(l.p999, 2))
+                    .append(", \"max\": ").append(num(l.max, 2)).append(", \"fromDueP50\": ").append(num(l.dueP50, 2))
+                    .append(", \"fromDueP99\": ").append(num(l.dueP99, 2)).append(", \"fromDueMax\": ").append(num(l.dueMax, 2))
+                    .append("}, \"singleInsertsPerSecond\": ").append(num(r.single.perSecond, 0))
+                    .append(", \"batchedInsertsPerSecond\": ").append(num(r.batched.perSecond, 0))
+                    .append(", \"initialSyncSeconds\": ").append(num(r.initial.seconds, 3))
+                    .append(", \"singleCpuMicrosPerChange\": ").append(num(r.single.cpuMicrosPerChange, 3))
+                    .append(", \"batchedCpuMicrosPerChange\": ").append(num(r.batched.cpuMicrosPerChange, 3))
+                    .append(", \"initialCpuMicrosPerRecord\": ").append(num(r.initial.cpuMicrosPerRecord, 3))
+                    .append(i == runs.size() - 1 ? "}\n" : "},\n");
         }
         sb.append("  ]\n}\n");
         return sb.toString();
+    }
+
+    /** A JSON number with {@code digits} decimals, or null (JSON has no NaN). */
+    private static String num(double v, int digits) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + digits + "f", v) : "null";
     }
 }

@@ -15,7 +15,7 @@ class BenchmarkSuiteTest {
         BenchmarkSuite.Settings settings = BenchmarkSuite.Settings.parse();
 
         assertThat(settings.quick()).isFalse();
-        assertThat(settings.groups()).containsExactly("codec", "storage");
+        assertThat(settings.groups()).containsExactly("codec", "storage", "sync");
         assertThat(settings.out()).isEqualTo(Path.of("target/bench-results"));
         assertThat(settings.command()).isEqualTo(BenchmarkSuite.COMMAND);
         assertThat(BenchmarkSuite.plan(settings)).extracting(BenchmarkSuite.Step::name).containsExactly(
@@ -57,7 +57,27 @@ class BenchmarkSuiteTest {
     @Test
     void refusesUnknownArgumentsAndMissingValues() {
         assertThatThrownBy(() -> BenchmarkSuite.Settings.parse("--fast")).hasMessageContaining("unknown argument: --fast");
-        assertThatThrownBy(() -> BenchmarkSuite.Settings.parse("--only", "sync")).hasMessageContaining("codec or storage");
+        assertThatThrownBy(() -> BenchmarkSuite.Settings.parse("--only", "network")).hasMessageContaining("codec, storage or sync");
         assertThatThrownBy(() -> BenchmarkSuite.Settings.parse("--out")).hasMessageContaining("--out needs a value");
+    }
+
+    @Test
+    void theSyncGroupRunsTheHarnessInAChildJvmWithTheReadmeFlags() {
+        BenchmarkSuite.Settings full = BenchmarkSuite.Settings.parse("--only", "sync", "--out", "/tmp/r");
+        assertThat(full.groups()).containsExactly("sync");
+        assertThat(BenchmarkSuite.plan(full)).isEmpty(); // no JMH run
+        assertThat(BenchmarkSuite.syncArguments(full)).containsExactly("--out", "/tmp/r", "--runs", "3");
+        List<String> command = BenchmarkSuite.syncCommand(full);
+        assertThat(command.get(0)).endsWith("java");
+        assertThat(command).containsSubsequence("-Xmx3g", "-XX:+UseZGC", "-cp").contains(SyncBench.class.getName());
+        assertThat(command.subList(command.indexOf(SyncBench.class.getName()) + 1, command.size()))
+                .isEqualTo(BenchmarkSuite.syncArguments(full));
+
+        List<String> quick = BenchmarkSuite.syncArguments(BenchmarkSuite.Settings.parse("--quick"));
+        // the quick arguments are valid harness options
+        SyncBench.Options o = SyncBench.Options.parse(quick.toArray(String[]::new));
+        assertThat(o.runs()).isEqualTo(1);
+        assertThat(o.changes()).isEqualTo(100_000);
+        assertThat(o.out()).isEqualTo(Path.of("target", "bench-results"));
     }
 }

@@ -198,4 +198,31 @@ class SuiteReportTest {
         assertThat(compact.path("verdict").asText()).isEqualTo("REPORT");
         assertThat(json.path("rawFiles")).hasSize(2);
     }
+
+    @Test
+    void theSyncHarnessTableAndChartBecomeASectionOfTheReportAndItsRunsPartOfTheJson() throws IOException {
+        String syncMd = "### End-to-end sync, memory transport\n\n| metric | bar |\n|---|---|\n| latency p50 | <= 10 us |\n\n"
+                + "Latency distribution: [sync-bench-memory-latency.png](sync-bench-memory-latency.png)\n";
+        String syncJson = "{\"harness\": \"SyncBench\", \"runs\": [{\"latencyMicros\": {\"p50\": 6.2}, \"initialSyncSeconds\": null}]}";
+        SuiteReport.SyncSection sync = new SuiteReport.SyncSection(syncMd, syncJson, "sync-bench-memory-latency.png",
+                "java -Xmx3g -XX:+UseZGC -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.SyncBench --runs 3");
+        SuiteReport.RunInfo run = new SuiteReport.RunInfo("cmd", false, List.of("sync"), List.of(), 60);
+        SuiteReport report = SuiteReport.of(run, MACHINE, List.of(), List.of(), sync);
+
+        String md = report.markdown();
+        assertThat(md).contains("\n## End-to-end sync (SyncBench)\n");
+        assertThat(md).contains("Ran as `java -Xmx3g -XX:+UseZGC");
+        assertThat(md).contains("\n### End-to-end sync, memory transport\n").doesNotContain("Raw JMH results");
+        assertThat(md).contains("| latency p50 | <= 10 us |");
+        assertThat(md).containsOnlyOnce("(sync-bench-memory-latency.png)");
+        JsonNode json = JsonMapper.builder().build().readTree(report.json());
+        assertThat(json.path("sync").path("chart").asText()).isEqualTo("sync-bench-memory-latency.png");
+        assertThat(json.path("sync").path("harness").path("runs").get(0).path("latencyMicros").path("p50").asDouble()).isEqualTo(6.2);
+        assertThat(report.complete()).isTrue();
+
+        SuiteReport failed = SuiteReport.of(run, MACHINE, List.of(), List.of(), null);
+        assertThat(failed.complete()).isFalse();
+        assertThat(failed.markdown()).contains("The sync harness produced no figures");
+        assertThat(JsonMapper.builder().build().readTree(failed.json()).path("sync").isNull()).isTrue();
+    }
 }

@@ -25,10 +25,13 @@ import picocli.CommandLine.Spec;
             "  blaze put --db notes.blazedb title=Hello stars=5 due=2030-06-01",
             "  blaze list --db notes.blazedb --password-file ~/.notes-password",
             "  blaze serve --db app1.blazedb --socket ~/.blazedb/sync.sock",
-            "  blaze connect --db app2.blazedb --socket ~/.blazedb/sync.sock --json"
+            "  blaze connect --db app2.blazedb --socket ~/.blazedb/sync.sock --json",
+            "  blaze discover --timeout 10",
+            "  blaze bench --quick"
         },
         subcommands = {DemoCommand.class, PutCommand.class, GetCommand.class, ListCommand.class,
-                ServeCommand.class, ConnectCommand.class, CommandLine.HelpCommand.class})
+                ServeCommand.class, ConnectCommand.class, DiscoverCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class BlazeCli implements Runnable {
 
     private final CliEnvironment environment;
@@ -73,7 +76,8 @@ public final class BlazeCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: demo, put, get, list, serve or connect");
+        throw new ParameterException(spec.commandLine(),
+                "Missing command: demo, put, get, list, serve, connect, discover or bench");
     }
 
     private static int handleFailure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {

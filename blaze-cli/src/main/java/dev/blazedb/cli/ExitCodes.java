@@ -14,7 +14,7 @@ final class ExitCodes {
     static final int USAGE = 2;
     /** The password does not open the database; nothing was changed. */
     static final int WRONG_PASSWORD = 3;
-    /** The database file or the record does not exist. */
+    /** The database file or the record does not exist, or no server was discovered. */
     static final int NOT_FOUND = 4;
 
     private ExitCodes() {
@@ -27,7 +27,7 @@ final class ExitCodes {
         codes.put("" + FAILED, "the database could not be opened, read or written (damaged, locked, I/O error)");
         codes.put("" + USAGE, "invalid arguments, or no password given");
         codes.put("" + WRONG_PASSWORD, "wrong password (the database is left untouched)");
-        codes.put("" + NOT_FOUND, "no such database file or record");
+        codes.put("" + NOT_FOUND, "no such database file or record, or no server discovered");
         return codes;
     }
 }

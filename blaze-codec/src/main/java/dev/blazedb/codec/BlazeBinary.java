@@ -172,8 +172,16 @@ public final class BlazeBinary {
     private static final int TAG_EMPTY_DICTIONARY = 0x19;
     private static final int TAG_INLINE_STRING = 0x20;
     private static final int MAX_INLINE_STRING = 15;
+    /**
+     * The longest string the encoder checks for ASCII and copies itself; longer ones go through
+     * the JDK's UTF-8 encoder, faster than a char loop for long Latin-1 strings.
+     */
+    private static final int MAX_SCANNED_STRING = 64;
     private static final int LONG_KEY = 0xFF;
     private static final int MAX_KEY_BYTES = 0xFFFF;
+
+    /** U+FFFD, which the JDK's UTF-8 decoder puts where the input is malformed. */
+    private static final char REPLACEMENT = '\uFFFD';
 
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
@@ -370,12 +378,11 @@ public final class BlazeBinary {
             } else if (value instanceof BlazeValue.UuidValue) {
                 size += 17;
             } else if (value instanceof BlazeValue.ArrayValue v) {
-                List<BlazeValue> list = v.value();
-                int count = list.size();
+                int count = v.size();
                 enter("array", count);
                 size += count == 0 ? 1 : 3;
                 for (int i = 0; i < count; i++) {
-                    value(list.get(i));
+                    value(v.get(i));
                 }
                 depth--;
             } else if (value instanceof BlazeValue.DictionaryValue v) {
@@ -607,8 +614,7 @@ public final class BlazeBinary {
                 LONG.set(b, p + 1, Double.doubleToRawLongBits(secondsSinceReference(v.value())));
                 pos = p + 9;
             } else if (value instanceof BlazeValue.ArrayValue v) {
-                List<BlazeValue> list = v.value();
-                int count = list.size();
+                int count = v.size();
                 enter("array", count);
                 if (count == 0) {
                     b[p] = TAG_EMPTY_ARRAY;
@@ -618,7 +624,7 @@ public final class BlazeBinary {
                     SHORT.set(b, p + 1, (short) count);
                     pos = p + 3;
                     for (int i = 0; i < count; i++) {
-                        value(list.get(i));
+                        value(v.get(i));
                     }
                 }
                 depth--;
@@ -684,28 +690,48 @@ public final class BlazeBinary {
                 copyAscii(s, chars, buf, pos + 1);
                 pos += 1 + chars;
             } else if (chars <= MAX_INLINE_STRING) {
-                // At most 15 chars, not all ASCII: inline unless the UTF-8 form is longer.
-                ensure(1 + chars);
-                int start = pos + 1;
-                int end = utf8Slow(s, start, "string");
-                int length = end - start;
-                if (length <= MAX_INLINE_STRING) {
-                    buf[pos] = (byte) (TAG_INLINE_STRING | length);
-                    pos = end;
-                } else {
-                    if (4 > buf.length - end) {
-                        grow(end + 4L);
-                    }
-                    System.arraycopy(buf, start, buf, start + 4, length);
-                    buf[pos] = TAG_STRING;
-                    INT.set(buf, pos + 1, length);
-                    pos = end + 4;
-                }
+                shortString(s);
+            } else if (chars <= MAX_SCANNED_STRING && isAscii(s, chars)) {
+                // UTF-8 has at least as many bytes as UTF-16 has chars: the long form.
+                ensure(5 + chars);
+                buf[pos] = TAG_STRING;
+                INT.set(buf, pos + 1, chars);
+                copyAscii(s, chars, buf, pos + 5);
+                pos += 5 + chars;
             } else {
-                // UTF-8 has at least as many bytes as UTF-16 has chars: the long form. The JDK's
-                // encoder checks and copies a Latin-1 string with vector instructions, but writes
-                // '?' for an unpaired surrogate, which must be refused: a '?' anywhere in its
-                // output sends the string to our own encoder.
+                longString(s, chars);
+            }
+        }
+
+        /** Writes a string of at most 15 chars, not all ASCII: inline unless the UTF-8 form is longer. */
+        private void shortString(String s) {
+            ensure(1 + s.length());
+            int start = pos + 1;
+            int end = utf8Slow(s, start, "string");
+            int length = end - start;
+            if (length <= MAX_INLINE_STRING) {
+                buf[pos] = (byte) (TAG_INLINE_STRING | length);
+                pos = end;
+            } else {
+                if (4 > buf.length - end) {
+                    grow(end + 4L);
+                }
+                System.arraycopy(buf, start, buf, start + 4, length);
+                buf[pos] = TAG_STRING;
+                INT.set(buf, pos + 1, length);
+                pos = end + 4;
+            }
+        }
+
+        /**
+         * Writes a string of more than 15 chars in the long form. Up to {@value
+         * #MAX_SCANNED_STRING} chars that are not all ASCII, our own encoder writes it in place;
+         * longer strings go through the JDK's encoder, which checks and copies a Latin-1 string
+         * with vector instructions, but writes '?' for an unpaired surrogate, which must be
+         * refused: a '?' anywhere in its output sends the string to our own encoder.
+         */
+        private void longString(String s, int chars) {
+            if (chars > MAX_SCANNED_STRING) {
                 byte[] encoded = s.getBytes(StandardCharsets.UTF_8);
                 int length = encoded.length;
                 if (!hasQuestionMark(encoded)) {
@@ -714,15 +740,15 @@ public final class BlazeBinary {
                     INT.set(buf, pos + 1, length);
                     System.arraycopy(encoded, 0, buf, pos + 5, length);
                     pos += 5 + length;
-                } else {
-                    ensure(5L + chars);
-                    int start = pos + 5;
-                    int end = utf8Slow(s, start, "string");
-                    buf[pos] = TAG_STRING;
-                    INT.set(buf, pos + 1, end - start);
-                    pos = end;
+                    return;
                 }
             }
+            ensure(5L + chars);
+            int start = pos + 5;
+            int end = utf8Slow(s, start, "string");
+            buf[pos] = TAG_STRING;
+            INT.set(buf, pos + 1, end - start);
+            pos = end;
         }
 
         /**
@@ -1061,12 +1087,67 @@ public final class BlazeBinary {
             if (first == LONG_KEY && end - pos > 3) {
                 first = first << 16 ^ (b[pos + 2] & 0xFF) << 8 ^ (b[pos + 3] & 0xFF); // length, first byte
             }
+            return mix(count, first);
+        }
+
+        /**
+         * The cache slot for dictionaries of {@code count} entries whose first key begins at
+         * {@code pos}, where at least 3 bytes remain: by the key's length and first byte.
+         */
+        static int dictionarySlot(int count, byte[] b, int pos) {
+            return mix(count, (b[pos + 1] & 0xFF) << 8 ^ (b[pos + 2] & 0xFF));
+        }
+
+        private static int mix(int count, int first) {
             int h = (count * 0x9E3779B1) ^ first * 0x85EBCA6B;
             return (h ^ h >>> 16) & (SLOTS - 1);
         }
     }
 
     private static final Shape[] SHAPES = new Shape[Shape.SLOTS];
+
+    /**
+     * The keys of a dictionary the decoder has met, in their wire form (u16 length, UTF-8), and
+     * a dictionary with those keys (and null values) that decoded dictionaries of the same keys
+     * share them with. Immutable; the decoder keeps the last one seen per entry count and first
+     * key, within the limits of {@link Shape}.
+     */
+    private static final class DictionaryShape {
+        final byte[][] wires;
+        final BlazeValue.DictionaryValue prototype;
+
+        private DictionaryShape(byte[][] wires, BlazeValue.DictionaryValue prototype) {
+            this.wires = wires;
+            this.prototype = prototype;
+        }
+
+        /** The shape of a decoded dictionary, or null when it is too large to cache. */
+        static DictionaryShape of(BlazeValue.DictionaryValue dictionary) {
+            int count = dictionary.size();
+            if (count > Shape.MAX_FIELDS) {
+                return null;
+            }
+            byte[][] wires = new byte[count][];
+            BlazeValue[] nulls = new BlazeValue[count];
+            int keyChars = 0;
+            for (int i = 0; i < count; i++) {
+                String key = dictionary.keyAt(i);
+                keyChars += key.length();
+                if (keyChars > Shape.MAX_KEY_CHARS) {
+                    return null;
+                }
+                byte[] utf8 = key.getBytes(StandardCharsets.UTF_8); // a decoded key: valid UTF-16
+                byte[] wire = new byte[2 + utf8.length];
+                SHORT.set(wire, 0, (short) utf8.length);
+                System.arraycopy(utf8, 0, wire, 2, utf8.length);
+                wires[i] = wire;
+                nulls[i] = NULL;
+            }
+            return new DictionaryShape(wires, dictionary.withValues(nulls));
+        }
+    }
+
+    private static final DictionaryShape[] DICTIONARY_SHAPES = new DictionaryShape[Shape.SLOTS];
 
     /** A one-shot decoder over a range of an array. */
     private static final class Reader {
@@ -1455,11 +1536,9 @@ public final class BlazeBinary {
                     if (count * 4 > end - pos) {
                         throw fail("a vector of " + count + " floats needs " + count * 4 + " bytes, " + (end - pos) + " remain", countAt);
                     }
-                    float[] floats = new float[(int) count];
-                    for (int i = 0; i < floats.length; i++, pos += 4) {
-                        floats[i] = Float.intBitsToFloat((int) INT.get(b, pos));
-                    }
-                    return new BlazeValue.VectorValue(floats);
+                    BlazeValue vector = BlazeValue.VectorValue.ofBigEndianBits(b, pos, (int) count);
+                    pos += 4 * (int) count;
+                    return vector;
                 }
                 case TAG_NULL:
                     return NULL;
@@ -1493,7 +1572,7 @@ public final class BlazeBinary {
             for (int i = 0; i < count; i++) {
                 values[i] = value(depth);
             }
-            return new BlazeValue.ArrayValue(List.of(values));
+            return BlazeValue.ArrayValue.of(values);
         }
 
         private BlazeValue dictionary(int depth) {
@@ -1506,16 +1585,11 @@ public final class BlazeBinary {
             if (count == 0) {
                 return EMPTY_DICTIONARY;
             }
+            if (!careful) {
+                return fastDictionary(count, depth);
+            }
             String[] keys = new String[count];
             BlazeValue[] values = new BlazeValue[count];
-            if (!careful) {
-                for (int i = 0; i < count; i++) {
-                    int keyAt = pos;
-                    keys[i] = utf8(u16("a dictionary key length"), keyAt, "dictionary key");
-                    values[i] = value(depth);
-                }
-                return BlazeValue.DictionaryValue.ofSorted(keys, values);
-            }
             HashSet<String> seen = null;
             boolean sorted = true;
             for (int i = 0; i < count; i++) {
@@ -1531,6 +1605,48 @@ public final class BlazeBinary {
             }
             return sorted ? BlazeValue.DictionaryValue.ofSorted(keys, values)
                     : new BlazeValue.DictionaryValue(new ArrayMap(keys, values));
+        }
+
+        /**
+         * The entries of a dictionary in the fast pass: as {@link #fastFields}, the keys are
+         * matched byte for byte against the shape cached for this count and first key, else
+         * decoded, checked by {@link BlazeValue.DictionaryValue#ofSorted}, and cached.
+         */
+        private BlazeValue fastDictionary(int count, int depth) {
+            BlazeValue[] values = new BlazeValue[count];
+            int slot = Shape.dictionarySlot(count, b, pos);
+            DictionaryShape shape = DICTIONARY_SHAPES[slot];
+            int i = 0;
+            if (shape != null && shape.wires.length == count) {
+                byte[][] wires = shape.wires;
+                for (; i < count; i++) {
+                    byte[] wire = wires[i];
+                    int n = wire.length;
+                    if (n > end - pos || !sameBytes(b, pos, wire, n)) {
+                        break;
+                    }
+                    pos += n;
+                    values[i] = value(depth);
+                }
+                if (i == count) {
+                    return shape.prototype.withValues(values);
+                }
+            }
+            String[] keys = new String[count];
+            for (int j = 0; j < i; j++) {
+                keys[j] = shape.prototype.keyAt(j);
+            }
+            for (; i < count; i++) {
+                int keyAt = pos;
+                keys[i] = utf8(u16("a dictionary key length"), keyAt, "dictionary key");
+                values[i] = value(depth);
+            }
+            BlazeValue.DictionaryValue dictionary = BlazeValue.DictionaryValue.ofSorted(keys, values);
+            DictionaryShape seen = DictionaryShape.of(dictionary);
+            if (seen != null) {
+                DICTIONARY_SHAPES[slot] = seen;
+            }
+            return dictionary;
         }
 
         private void checkDepth(int depth, int tagAt) {
@@ -1573,18 +1689,14 @@ public final class BlazeBinary {
             if (length > end - start) {
                 throw fail(what + " of " + length + " bytes, " + (end - start) + " remain", lengthAt);
             }
-            int stop = start + length;
-            int i = start;
-            while (i + 8 <= stop && ((long) LONG.get(b, i) & 0x8080_8080_8080_8080L) == 0) {
-                i += 8; // eight ASCII bytes at a time
+            // The JDK's decoder is intrinsic for ASCII and replaces each malformed sequence with
+            // U+FFFD, which must be refused: a U+FFFD anywhere in its output (never in a Latin-1
+            // string, where indexOf answers at once) sends the bytes to our own, strict decoder.
+            String s = new String(b, start, length, StandardCharsets.UTF_8);
+            if (s.indexOf(REPLACEMENT) >= 0) {
+                s = decodeUtf8(start, start, start + length, what);
             }
-            while (i < stop && b[i] >= 0) {
-                i++;
-            }
-            String s = i == stop
-                    ? new String(b, start, length, StandardCharsets.ISO_8859_1)
-                    : decodeUtf8(start, i, stop, what);
-            pos = stop;
+            pos = start + length;
             return s;
         }
 

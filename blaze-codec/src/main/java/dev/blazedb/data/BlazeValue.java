@@ -1,5 +1,8 @@
 package dev.blazedb.data;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -58,7 +61,7 @@ public sealed interface BlazeValue {
 
     /** An array value; the list is copied. */
     static BlazeValue array(List<? extends BlazeValue> values) {
-        return new ArrayValue(List.copyOf(values));
+        return new ArrayValue(ValueList.copyOf(values));
     }
 
     /** A dictionary value; the map is copied. */
@@ -205,11 +208,38 @@ public sealed interface BlazeValue {
         }
     }
 
-    /** An ordered list of values. */
+    /**
+     * An ordered list of values. {@link #value()} is an immutable {@link List};
+     * {@link #size()} and {@link #get(int)} reach the elements without going through it.
+     */
     record ArrayValue(List<BlazeValue> value) implements BlazeValue {
         /** Creates an array value holding an immutable copy of {@code value}. */
         public ArrayValue {
-            value = List.copyOf(value);
+            value = ValueList.copyOf(value);
+        }
+
+        /**
+         * An array of {@code values}, for decoders: checks that none is null, then <em>takes</em>
+         * the array without copying it. The caller must not modify it afterwards.
+         *
+         * @throws NullPointerException if {@code values} or one of them is null
+         */
+        public static ArrayValue of(BlazeValue[] values) {
+            return new ArrayValue(ValueList.take(values));
+        }
+
+        /** The number of elements. */
+        public int size() {
+            return ((ValueList) value).values.length;
+        }
+
+        /**
+         * The element at {@code index}.
+         *
+         * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
+         */
+        public BlazeValue get(int index) {
+            return ((ValueList) value).values[index];
         }
 
         @Override
@@ -242,6 +272,28 @@ public sealed interface BlazeValue {
         public static DictionaryValue ofSorted(String[] keys, BlazeValue[] values) {
             SortedArrayMap.checkSorted(keys, values, "key", "value");
             return new DictionaryValue(keys.length == 0 ? SortedArrayMap.EMPTY : new SortedArrayMap(keys, values));
+        }
+
+        /**
+         * A dictionary with the keys of this one and {@code values} for them, in key order: for
+         * decoders that meet the same keys again and again, which then share one key array and
+         * need not check the order of the keys each time. Checks that {@code values} has one
+         * value per key and that none is null, then <em>takes</em> the array without copying it.
+         * The caller must not modify it afterwards.
+         *
+         * @throws IllegalArgumentException if {@code values} does not have {@link #size()} elements
+         * @throws NullPointerException if {@code values} or one of them is null
+         */
+        public DictionaryValue withValues(BlazeValue[] values) {
+            String[] keys = ((SortedArrayMap) value).keys;
+            int n = keys.length;
+            if (values.length != n) {
+                throw new IllegalArgumentException(n + " keys but " + values.length + " values");
+            }
+            for (int i = 0; i < n; i++) {
+                Objects.requireNonNull(values[i], "value");
+            }
+            return new DictionaryValue(n == 0 ? SortedArrayMap.EMPTY : new SortedArrayMap(keys, values));
         }
 
         /** The number of entries. */
@@ -281,6 +333,27 @@ public sealed interface BlazeValue {
         public VectorValue(float[] values) {
             this.values = values.clone();
         }
+
+        private VectorValue(float[] values, boolean owned) {
+            this.values = values;
+        }
+
+        /**
+         * A vector of {@code count} floats read from {@code bytes} at {@code offset}, each as the
+         * four big-endian bytes of its IEEE-754 binary32 bits (BlazeBinary's vector payload).
+         *
+         * @throws IndexOutOfBoundsException if the {@code 4 * count} bytes are not inside the array
+         */
+        public static VectorValue ofBigEndianBits(byte[] bytes, int offset, int count) {
+            Objects.checkFromIndexSize(offset, 4L * count > Integer.MAX_VALUE ? -1 : 4 * count, bytes.length);
+            float[] values = new float[count];
+            for (int i = 0, p = offset; i < count; i++, p += 4) {
+                values[i] = Float.intBitsToFloat((int) FLOAT_BITS.get(bytes, p));
+            }
+            return new VectorValue(values, true);
+        }
+
+        private static final VarHandle FLOAT_BITS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
         /** A copy of the elements. */
         public float[] value() {

@@ -117,6 +117,52 @@ class BlazeBinaryShapeCacheTest {
         }
     }
 
+    private static BlazeValue dictionary(String... keys) {
+        java.util.Map<String, BlazeValue> entries = new java.util.HashMap<>();
+        for (int i = 0; i < keys.length; i++) {
+            entries.put(keys[i], BlazeValue.integer(i));
+        }
+        return BlazeValue.dictionary(entries);
+    }
+
+    @Test
+    void dictionariesThatShareTheirEntryCountAndFirstKeyDoNotMix() {
+        // Same entry count, first key length and first byte (so the same cache slot), different keys.
+        List<BlazeValue> dictionaries = List.of(
+                dictionary("ab", "name", "title"),
+                dictionary("ab", "name", "zzz"),
+                dictionary("ab", "namf", "title"),
+                dictionary("ab", "nam", "title"),
+                dictionary("ac", "name", "title"),
+                dictionary("ab", "\u00E9t\u00E9", "title"));
+        for (int round = 0; round < 5; round++) {
+            for (BlazeValue dictionary : dictionaries) {
+                BlazeDataRecord record = BlazeDataRecord.builder().put("metadata", dictionary)
+                        .put("tags", BlazeValue.array(List.of(dictionary, dictionary))).build();
+                assertThat(BlazeBinary.decode(BlazeBinary.encode(record))).isEqualTo(record);
+            }
+        }
+    }
+
+    @Test
+    void malformedDictionariesOfACachedShapeAreStillRefused() {
+        BlazeDataRecord record = BlazeDataRecord.builder().put("metadata", dictionary("a", "b")).build();
+        byte[] bytes = BlazeBinary.encode(record);
+        assertThat(Hex.of(bytes)).isEqualTo("42 4C 41 5A 45 01 00 01 27 09 00 02 00 01 61 12 00 00 01 62 12 01");
+        assertThat(BlazeBinary.decode(bytes)).isEqualTo(record);
+        // The same first key, then the second key equal to the first: a duplicate.
+        byte[] dup = Hex.bytes("42 4C 41 5A 45 01 00 01 27 09 00 02 00 01 61 12 00 00 01 61 12 01");
+        assertThatThrownBy(() -> BlazeBinary.decode(dup)).isInstanceOf(BlazeBinaryException.class)
+                .hasMessageContaining("duplicate dictionary key \"a\"").extracting("offset").isEqualTo(17L);
+        // Out of order: decoded all the same, sorted.
+        byte[] swapped = Hex.bytes("42 4C 41 5A 45 01 00 01 27 09 00 02 00 01 62 12 01 00 01 61 12 00");
+        assertThat(BlazeBinary.decode(swapped)).isEqualTo(record);
+        // The second key cut off.
+        byte[] cut = java.util.Arrays.copyOf(bytes, 19);
+        assertThatThrownBy(() -> BlazeBinary.decode(cut)).isInstanceOf(BlazeBinaryException.class).extracting("offset").isEqualTo(17L);
+        assertThat(BlazeBinary.decode(bytes)).isEqualTo(record);
+    }
+
     private static int indexOf(byte[] bytes, byte b) {
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == b) {

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The encoder's string paths: short ASCII (one copy), short non-ASCII (inline or long form),
- * long (the JDK's UTF-8 encoder, unless its output holds a '?', which may stand for an unpaired
- * surrogate). Each must give the UTF-8 bytes and refuse unpaired surrogates.
+ * long up to 64 chars (ASCII copied, else our own encoder), longer (the JDK's UTF-8 encoder,
+ * unless its output holds a '?', which may stand for an unpaired surrogate). Each must give the
+ * UTF-8 bytes and refuse unpaired surrogates.
  */
 class BlazeBinaryStringPathsTest {
 
@@ -21,6 +22,8 @@ class BlazeBinaryStringPathsTest {
         "é", "ééééééé", "éééééééé", "\uD83D\uDE00", "a\uD83D\uDE00b".repeat(6),
         "what? why? how?", "what? why? how? where? when?", "résumé? naïve? — yes?".repeat(3),
         "x".repeat(1000) + "é", "\u0100".repeat(20), "?".repeat(17), "ÿ".repeat(40),
+        "y".repeat(64), "y".repeat(65), "y".repeat(63) + "é", "y".repeat(64) + "é", "?".repeat(65),
+        "a\uD83D\uDE00".repeat(40),
     };
 
     @Test
@@ -46,7 +49,8 @@ class BlazeBinaryStringPathsTest {
     @Test
     void longStringsWithAnUnpairedSurrogateAreRefusedWhereTheJdkWouldWriteAQuestionMark() {
         String[] bad = {"a long string with \uD800 inside it", "\uDC00 starts a long string here", "a long string that ends \uD83D",
-            "a long ? string with ? marks and \uDFFF"};
+            "a long ? string with ? marks and \uDFFF", "a string longer than 64 chars, ? and \uD800 ".repeat(3),
+            "y".repeat(63) + "\uDBFF", "y".repeat(64) + "\uDBFF"};
         for (String s : bad) {
             BlazeDataRecord record = BlazeDataRecord.builder().put("title", s).build();
             assertThatThrownBy(() -> BlazeBinary.encode(record)).as(s)

@@ -93,6 +93,48 @@ class BlazeDataRecordTest {
         assertThatThrownBy(() -> record.withValues(new BlazeValue[] {v(3), null})).isInstanceOf(NullPointerException.class);
     }
 
+    @Test
+    void dictionaryWithValuesSharesTheKeysAndChecksTheValues() {
+        BlazeValue.DictionaryValue dictionary = (BlazeValue.DictionaryValue) BlazeValue.dictionary(Map.of("b", v(2), "a", v(1)));
+        BlazeValue.DictionaryValue other = dictionary.withValues(new BlazeValue[] {v(3), v(4)});
+        assertThat(other.value()).isEqualTo(Map.of("a", v(3), "b", v(4)));
+        assertThat(other.keyAt(1)).isEqualTo("b");
+        assertThat(dictionary.value()).isEqualTo(Map.of("a", v(1), "b", v(2)));
+        assertThatThrownBy(() -> dictionary.withValues(new BlazeValue[] {v(3)})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> dictionary.withValues(new BlazeValue[] {v(3), null})).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void arrayOfTakesTheArrayAndEqualsAnyListOfTheSameValues() {
+        BlazeValue.ArrayValue array = BlazeValue.ArrayValue.of(new BlazeValue[] {v(1), BlazeValue.string("x")});
+        assertThat(array).isEqualTo(BlazeValue.array(List.of(v(1), BlazeValue.string("x"))));
+        assertThat(array.hashCode()).isEqualTo(BlazeValue.array(new ArrayList<>(List.of(v(1), BlazeValue.string("x")))).hashCode());
+        assertThat(array.size()).isEqualTo(2);
+        assertThat(array.get(1)).isEqualTo(BlazeValue.string("x"));
+        assertThat(array.value()).containsExactly(v(1), BlazeValue.string("x")).hasToString("[IntValue[value=1], StringValue[value=x]]");
+        assertThatThrownBy(() -> array.value().add(v(2))).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> array.value().set(0, v(2))).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> BlazeValue.ArrayValue.of(new BlazeValue[] {v(1), null})).isInstanceOf(NullPointerException.class);
+        assertThat(BlazeValue.ArrayValue.of(new BlazeValue[0])).isEqualTo(BlazeValue.array(List.of()));
+        // A list given to array() is copied: changing it later changes nothing.
+        List<BlazeValue> source = new ArrayList<>(List.of(v(1)));
+        BlazeValue.ArrayValue copied = (BlazeValue.ArrayValue) BlazeValue.array(source);
+        source.set(0, v(9));
+        assertThat(copied.get(0)).isEqualTo(v(1));
+        assertThatThrownBy(() -> BlazeValue.array(java.util.Arrays.asList(v(1), null))).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void vectorOfBigEndianBitsReadsFloat32BitsAndChecksTheRange() {
+        byte[] bytes = {0x09, 0x3F, (byte) 0x80, 0x00, 0x00, (byte) 0xC0, 0x00, 0x00, 0x00};
+        BlazeValue.VectorValue vector = BlazeValue.VectorValue.ofBigEndianBits(bytes, 1, 2);
+        assertThat(vector.value()).containsExactly(1.0f, -2.0f);
+        assertThat(BlazeValue.VectorValue.ofBigEndianBits(bytes, 9, 0).length()).isZero();
+        assertThatThrownBy(() -> BlazeValue.VectorValue.ofBigEndianBits(bytes, 2, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> BlazeValue.VectorValue.ofBigEndianBits(bytes, 0, Integer.MAX_VALUE)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> BlazeValue.VectorValue.ofBigEndianBits(bytes, 0, -1)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
     // Construction, lookups and copies -----------------------------------------------------------
 
     @Test

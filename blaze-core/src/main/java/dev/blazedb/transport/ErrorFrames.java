@@ -1,5 +1,11 @@
 package dev.blazedb.transport;
 
+import dev.blazedb.AuthenticationException;
+import dev.blazedb.HandshakeTimeoutException;
+import dev.blazedb.InvalidTokenException;
+import dev.blazedb.MissingTokenException;
+import dev.blazedb.ProtocolException;
+import dev.blazedb.TamperedFrameException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -42,6 +48,24 @@ public final class ErrorFrames {
     /** The peer's transport failed internally. */
     public static final int INTERNAL_ERROR = 0x04;
 
+    /** The secure handshake failed: the peer could not prove it knows the auth token. */
+    public static final int AUTHENTICATION_FAILED = 0x10;
+
+    /** The secure handshake failed: the two sides hold different auth tokens. */
+    public static final int INVALID_TOKEN = 0x11;
+
+    /** The secure handshake failed: the server requires an auth token and the client has none. */
+    public static final int MISSING_TOKEN = 0x12;
+
+    /** The secure handshake did not finish in time. */
+    public static final int HANDSHAKE_TIMEOUT = 0x13;
+
+    /** A sealed frame was altered, replayed or reordered. */
+    public static final int TAMPERED_FRAME = 0x14;
+
+    /** A server limit was reached (connections, buffered bytes). */
+    public static final int LIMIT_EXCEEDED = 0x15;
+
     /** The largest message an error frame carries, in bytes. */
     public static final int MAX_MESSAGE_LENGTH = 1024;
 
@@ -65,6 +89,27 @@ public final class ErrorFrames {
         if (failure instanceof RemoteTransportException) {
             return ((RemoteTransportException) failure).errorCode();
         }
+        if (failure instanceof InvalidTokenException) {
+            return INVALID_TOKEN;
+        }
+        if (failure instanceof MissingTokenException) {
+            return MISSING_TOKEN;
+        }
+        if (failure instanceof AuthenticationException) {
+            return AUTHENTICATION_FAILED;
+        }
+        if (failure instanceof HandshakeTimeoutException) {
+            return HANDSHAKE_TIMEOUT;
+        }
+        if (failure instanceof TamperedFrameException) {
+            return TAMPERED_FRAME;
+        }
+        if (failure instanceof LimitExceededException) {
+            return LIMIT_EXCEEDED;
+        }
+        if (failure instanceof ProtocolException) {
+            return PROTOCOL_ERROR;
+        }
         return APPLICATION_ERROR;
     }
 
@@ -85,6 +130,18 @@ public final class ErrorFrames {
                 return "PROTOCOL_ERROR";
             case INTERNAL_ERROR:
                 return "INTERNAL_ERROR";
+            case AUTHENTICATION_FAILED:
+                return "AUTHENTICATION_FAILED";
+            case INVALID_TOKEN:
+                return "INVALID_TOKEN";
+            case MISSING_TOKEN:
+                return "MISSING_TOKEN";
+            case HANDSHAKE_TIMEOUT:
+                return "HANDSHAKE_TIMEOUT";
+            case TAMPERED_FRAME:
+                return "TAMPERED_FRAME";
+            case LIMIT_EXCEEDED:
+                return "LIMIT_EXCEEDED";
             default:
                 return "error 0x" + Integer.toHexString(code);
         }
@@ -174,6 +231,37 @@ public final class ErrorFrames {
      */
     public static RemoteTransportException toRemote(Throwable failure) {
         return new RemoteTransportException(codeOf(failure), messageOf(failure), failure);
+    }
+
+    /**
+     * The local exception a peer's error stands for: the security codes become the
+     * {@link AuthenticationException} family, {@link HandshakeTimeoutException},
+     * {@link TamperedFrameException} or {@link LimitExceededException} (with the peer's message and
+     * {@code remote} as the cause); every other code stays {@code remote} itself.
+     *
+     * @param remote the failure an error frame decoded to
+     * @return the exception to report locally
+     */
+    public static RuntimeException toLocal(RemoteTransportException remote) {
+        String text = "the peer refused the connection: " + remote.remoteMessage();
+        switch (remote.errorCode()) {
+            case INVALID_TOKEN:
+                return new InvalidTokenException(text, remote);
+            case MISSING_TOKEN:
+                return new MissingTokenException(text, remote);
+            case AUTHENTICATION_FAILED:
+                return new AuthenticationException(text, remote);
+            case HANDSHAKE_TIMEOUT:
+                HandshakeTimeoutException timeout = new HandshakeTimeoutException(text);
+                timeout.initCause(remote);
+                return timeout;
+            case TAMPERED_FRAME:
+                return new TamperedFrameException("the peer closed the connection: " + remote.remoteMessage(), remote);
+            case LIMIT_EXCEEDED:
+                return new LimitExceededException(text, remote);
+            default:
+                return remote;
+        }
     }
 
     private static String truncate(String text) {

@@ -129,17 +129,6 @@ public final class ChildProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** Writes {@code line} and a newline to the child's standard input. */
-    public void send(String line) {
-        try {
-            java.io.OutputStream in = process.getOutputStream();
-            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            in.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to the child; stderr:\n" + stderr, e);
-        }
-    }
-
     /** Whether the child is still running. */
     public boolean isAlive() {
         return process.isAlive();
@@ -153,6 +142,16 @@ public final class ChildProcess implements AutoCloseable {
     /** What the child wrote to its standard error so far. */
     public String stderr() {
         return stderr.toString();
+    }
+
+    /** Writes {@code line} and a newline to the child's standard input. */
+    public void send(String line) {
+        try {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to the child", e);
+        }
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.blazedb.DuplicateRecordException;
 import dev.blazedb.Durability;
 import dev.blazedb.InvalidPasswordException;
 import dev.blazedb.NodeId;
+import dev.blazedb.PolicyCommand;
 import dev.blazedb.RecordNotFoundException;
 import dev.blazedb.RecoveryReport;
 import dev.blazedb.codec.BlazeBinary;
@@ -824,8 +825,28 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         feed.signal();
     }
 
+    /**
+     * Checks a local write under the write lock, before anything is appended: it throws to refuse
+     * the write, which then leaves no trace. Used for row-level security on a context's view.
+     */
+    @FunctionalInterface
+    public interface WriteCheck {
+        /**
+         * Refuses the write by throwing.
+         *
+         * @param existing the record as it is (UPDATE, DELETE); null for INSERT
+         * @param proposed the record as it would be stored (INSERT, UPDATE); null for DELETE
+         */
+        void check(PolicyCommand command, String collection, UUID id, BlazeDataRecord existing, BlazeDataRecord proposed);
+    }
+
     /** Inserts a record into {@code collection}. */
     public UUID insert(String collection, BlazeDataRecord record) {
+        return insert(collection, record, null);
+    }
+
+    /** Inserts a record into {@code collection} if {@code check} (null: none) lets it. */
+    public UUID insert(String collection, BlazeDataRecord record, WriteCheck check) {
         checkName(collection);
         Prepared p = prepare(record, null);
         Generation g;
@@ -840,6 +861,9 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             long prev = ci.index.get(msb, lsb);
             if (prev != 0 && !RecordIndex.isTombstone(prev)) {
                 throw new DuplicateRecordException(collection, p.id());
+            }
+            if (check != null) {
+                check.check(PolicyCommand.INSERT, collection, p.id(), null, p.record());
             }
             // Re-inserting a deleted id keeps the delete's version: older writes stay dead (docs/sync.md).
             Version deletedAt = prev == 0 ? null : tombstoneVersion(g, prev);
@@ -864,6 +888,11 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
 
     /** Inserts records atomically: all or none, also across a crash. */
     public List<UUID> insertMany(String collection, List<BlazeDataRecord> records) {
+        return insertMany(collection, records, null);
+    }
+
+    /** Inserts records atomically if {@code check} (null: none) lets every one of them. */
+    public List<UUID> insertMany(String collection, List<BlazeDataRecord> records, WriteCheck check) {
         checkName(collection);
         if (records.isEmpty()) {
             ensureOpen();
@@ -891,6 +920,9 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 long prev = ci.index.get(p.id());
                 if (prev != 0 && !RecordIndex.isTombstone(prev)) {
                     throw new DuplicateRecordException(collection, p.id());
+                }
+                if (check != null) {
+                    check.check(PolicyCommand.INSERT, collection, p.id(), null, p.record());
                 }
                 if (prev != 0) {
                     if (deletedAts == null) {
@@ -945,16 +977,26 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
 
     /** Merges {@code changes} into an existing record. */
     public void update(String collection, UUID id, BlazeDataRecord changes) {
+        update(collection, id, changes, null);
+    }
+
+    /** Merges {@code changes} into an existing record if {@code check} (null: none) lets it. */
+    public void update(String collection, UUID id, BlazeDataRecord changes, WriteCheck check) {
         checkName(collection);
-        if (upsertOrUpdate(collection, id, changes, false) == ABSENT) {
+        if (upsertOrUpdate(collection, id, changes, false, check) == ABSENT) {
             throw new RecordNotFoundException(collection, id);
         }
     }
 
     /** Merges into an existing record or creates it; true when created. */
     public boolean upsert(String collection, UUID id, BlazeDataRecord record) {
+        return upsert(collection, id, record, null);
+    }
+
+    /** Merges into an existing record or creates it if {@code check} (null: none) lets it; true when created. */
+    public boolean upsert(String collection, UUID id, BlazeDataRecord record, WriteCheck check) {
         checkName(collection);
-        return upsertOrUpdate(collection, id, record, true) == CREATED;
+        return upsertOrUpdate(collection, id, record, true, check) == CREATED;
     }
 
     private static final int ABSENT = 0;
@@ -962,7 +1004,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     private static final int CREATED = 2;
 
     /** Returns {@link #ABSENT} (nothing written, only when !createIfAbsent), {@link #UPDATED} or {@link #CREATED}. */
-    private int upsertOrUpdate(String collection, UUID id, BlazeDataRecord record, boolean createIfAbsent) {
+    private int upsertOrUpdate(String collection, UUID id, BlazeDataRecord record, boolean createIfAbsent, WriteCheck check) {
         java.util.Objects.requireNonNull(id, "id");
         java.util.Objects.requireNonNull(record, "record");
         Prepared created = createIfAbsent ? prepare(record, id) : null;
@@ -993,10 +1035,16 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 stored = merge(current.record(), record, id);
                 body = encode(stored);
                 type = ChangeType.UPDATE;
+                if (check != null) {
+                    check.check(PolicyCommand.UPDATE, collection, id, current.record(), stored);
+                }
                 versions = keptVersions(current, stored, record);
                 deletedAt = current.deletedAt();
             } else {
                 stored = created.record();
+                if (check != null) {
+                    check.check(PolicyCommand.INSERT, collection, id, null, stored);
+                }
                 body = created.body();
                 flags |= LogFormat.FLAG_CREATE;
                 type = ChangeType.INSERT;
@@ -1076,6 +1124,11 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
 
     /** Deletes a record; true when it existed. */
     public boolean delete(String collection, UUID id) {
+        return delete(collection, id, null);
+    }
+
+    /** Deletes a record if {@code check} (null: none) lets it; true when it existed. */
+    public boolean delete(String collection, UUID id, WriteCheck check) {
         checkName(collection);
         java.util.Objects.requireNonNull(id, "id");
         Generation g;
@@ -1088,6 +1141,10 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             long prev = ci == null ? 0 : ci.index.get(id);
             if (prev == 0 || RecordIndex.isTombstone(prev)) {
                 return false;
+            }
+            if (check != null) {
+                check.check(PolicyCommand.DELETE, collection, id,
+                        readCurrent(g, RecordIndex.position(prev), collection, id).record(), null);
             }
             reserveSequences(g, lastSequence + 1);
             long seq = lastSequence + 1;
@@ -1121,23 +1178,53 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         return v == null || v.value().length != 8 ? 0 : Bytes.getLong(v.value(), 0);
     }
 
-    /** Resume points advanced past changes a peer skipped, not yet persisted (sync keeps them here). */
-    private final ConcurrentHashMap<NodeId, Long> skippedResumePoints = new ConcurrentHashMap<>();
+    /**
+     * A peer's resume point is written to the log once it has moved this many sequences past the
+     * stored one (and when a session ends, and at close), not with every applied batch: a
+     * resume-point entry per batch was a third AES-GCM seal per change when changes arrive one by
+     * one. Crash-safe: the stored point never runs ahead of the changes (it is appended after
+     * them), so after a crash the peer resends at most this many sequences, and re-applying a
+     * change is a no-op that writes nothing (docs/sync.md).
+     */
+    static final long RESUME_POINT_EVERY = 4096;
 
-    /** The resume point for {@code peer}: stored, or advanced in memory past skipped changes. */
+    /**
+     * Resume points as applied, ahead of the stored ones: reconnects within this process resume
+     * from here, so only a crash ever resends. Written to the log by {@link #close()}.
+     */
+    private final ConcurrentHashMap<NodeId, Long> memoryResumePoints = new ConcurrentHashMap<>();
+
+    /** The resume point for {@code peer}: stored, or advanced in memory since. */
     public long resumePoint(NodeId peer) {
         long stored = closed ? 0 : storedResumePoint(peer);
-        Long mem = skippedResumePoints.get(peer);
+        Long mem = memoryResumePoints.get(peer);
         return mem == null ? stored : Math.max(stored, mem);
     }
 
     /** Records that {@code peer}'s log up to {@code point} is applied; persisted now when asked. */
     public void advanceResumePoint(NodeId peer, long point, boolean persistNow) {
-        skippedResumePoints.merge(peer, point, Math::max);
+        memoryResumePoints.merge(peer, point, Math::max);
         if (persistNow && !closed && storedResumePoint(peer) < point) {
             byte[] v = new byte[8];
             Bytes.putLong(v, 0, point);
             putMeta(resumeKey(peer), v);
+        }
+    }
+
+    /** Appends the resume points that moved past the stored ones; under the write lock (close). */
+    private void persistMemoryResumePoints(Generation g) {
+        if (file == null) {
+            return; // nothing survives a close
+        }
+        for (Map.Entry<NodeId, Long> e : memoryResumePoints.entrySet()) {
+            long point = e.getValue();
+            if (storedResumePoint(e.getKey()) < point) {
+                String key = resumeKey(e.getKey());
+                byte[] v = new byte[8];
+                Bytes.putLong(v, 0, point);
+                long end = appendMeta(g, Bytes.utf8(key), key, v);
+                commitPoint = new CommitPoint(lastSequence, end, g);
+            }
         }
     }
 
@@ -1155,7 +1242,9 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
      * stored state and the change's state are merged by {@link LwwMerge}; a change that alters
      * the state and is admitted is written as a REMOTE entry (MERGED when the result is not what
      * the peer sent) with its origin kept and {@code peer} as via; the resume point of
-     * {@code peer} becomes {@code coveredThrough} in the same transaction. Everything that can
+     * {@code peer} becomes {@code coveredThrough}, in memory at once and in the log (a META entry
+     * closing the same transaction) once it has moved {@link #RESUME_POINT_EVERY} past the stored
+     * one. Everything that can
      * fail (merge, admission, encoding) happens before the first byte is appended.
      */
     public SyncStore.ApplyResult applyRemote(NodeId peer, List<SyncMessage.Change> changes, long coveredThrough,
@@ -1239,10 +1328,13 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             }
             applied = plan.size();
             long stored = storedResumePoint(peer);
-            if (plan.isEmpty() && coveredThrough <= stored) {
+            long point = Math.max(stored, coveredThrough);
+            boolean persistPoint = point - stored >= RESUME_POINT_EVERY;
+            int n = plan.size();
+            if (n == 0 && !persistPoint) {
+                memoryResumePoints.merge(peer, point, Math::max);
                 return new SyncStore.ApplyResult(0, rejected);
             }
-            int n = plan.size();
             if (n > 0) {
                 reserveSequences(g, lastSequence + n);
             }
@@ -1254,13 +1346,20 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 SyncMessage.Change c = p.change();
                 CollectionIndex ci = collectionForWrite(g, c.collection());
                 indexes[i] = ci;
-                positions[i] = append(g, p.kind(), p.flags(), first + i, p.hlc(), p.origin().uuid(), c.originSequence(),
-                        c.recordId().getMostSignificantBits(), c.recordId().getLeastSignificantBits(), ci.nameUtf8,
-                        p.body(), p.sections());
+                // Without a resume-point entry the last change closes the transaction.
+                int commit = i == n - 1 && !persistPoint ? LogFormat.FLAG_COMMIT : 0;
+                positions[i] = append(g, p.kind(), p.flags() | commit, first + i, p.hlc(), p.origin().uuid(),
+                        c.originSequence(), c.recordId().getMostSignificantBits(), c.recordId().getLeastSignificantBits(),
+                        ci.nameUtf8, p.body(), p.sections());
             }
-            byte[] point = new byte[8];
-            Bytes.putLong(point, 0, Math.max(stored, coveredThrough));
-            end = appendMeta(g, Bytes.utf8(resumeKey), resumeKey, point);
+            if (persistPoint) {
+                byte[] v = new byte[8];
+                Bytes.putLong(v, 0, point);
+                end = appendMeta(g, Bytes.utf8(resumeKey), resumeKey, v);
+            } else {
+                end = positions[n - 1] + lastFrameLength;
+            }
+            memoryResumePoints.merge(peer, point, Math::max);
             lastSequence = first + n - 1;
             long stamp = visibility.writeLock();
             try {
@@ -2152,6 +2251,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 if (failure == null) {
                     try {
                         releaseUnusedSequences(gen);
+                        persistMemoryResumePoints(gen);
                         CommitPoint cp = commitPoint;
                         if (file != null && clock.current() > maxWrittenHlc) {
                             Generation g = gen;

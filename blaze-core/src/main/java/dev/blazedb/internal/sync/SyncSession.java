@@ -832,7 +832,9 @@ public final class SyncSession {
     private void persistSkipped(boolean now) {
         NodeId p = peer;
         long applied = appliedFromPeer;
-        if (p == null || applied <= persistedFromPeer) {
+        // At the end of a session the point is written whatever was recorded before: applied
+        // batches move it in memory only (the store writes it every few thousand sequences).
+        if (p == null || !now && applied <= persistedFromPeer) {
             return;
         }
         boolean due = now || applied - persistedFromPeer >= PERSIST_SKIP_EVERY;

@@ -37,14 +37,17 @@ public interface SyncStore {
     Flux<ChangeEvent> changes(long afterSequence);
 
     /**
-     * The highest sequence of {@code peer}'s log this database has applied: durably, in the same
-     * transaction as the changes, or (for stretches the peer skipped) as last recorded.
+     * The highest sequence of {@code peer}'s log this database has applied, as recorded in
+     * memory since it opened, else as stored in its log. The stored point trails the applied one
+     * by a bounded stretch (it is written every few thousand sequences, when a session ends and
+     * at close, never ahead of the changes), so after a crash the peer resends that stretch and
+     * re-applying it changes nothing.
      */
     long resumePoint(NodeId peer);
 
     /**
      * Records that everything of {@code peer}'s log up to {@code point} is applied (the peer
-     * skipped the changes in between). Kept in memory; persisted with the next applied batch, or
+     * skipped the changes in between). Kept in memory; persisted with a later batch, at close, or
      * now when {@code persistNow}.
      */
     void advanceResumePoint(NodeId peer, long point, boolean persistNow);
@@ -54,7 +57,8 @@ public interface SyncStore {
      * last-writer-wins (or {@code resolver}); only changes that alter local state are written,
      * marked remote, with their origin kept and {@code peer} as the peer they came through; the
      * clock takes in their timestamps; the resume point of {@code peer} becomes
-     * {@code coveredThrough} in the same transaction. Committed changes appear in
+     * {@code coveredThrough} (see {@link #resumePoint} for when it is written to the log; never
+     * before the changes it covers). Committed changes appear in
      * {@code changes()} as remote. Blocking (it may read the log); call it from a thread that
      * may block.
      *
