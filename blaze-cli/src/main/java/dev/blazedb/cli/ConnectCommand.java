@@ -130,23 +130,11 @@ final class ConnectCommand implements Callable<Integer> {
     }
 
     private Integer overSocket() {
-        PrintWriter err = spec.commandLine().getErr();
-        BlazeDBClient db = database.open(root.environment(), true);
-        BlazeTopology topology = new BlazeTopology();
-        try {
-            NodeId id = topology.register(db, DatabaseOptions.databaseName(database.file), SyncRole.CLIENT)
-                    .block(CrossAppSync.TIMEOUT);
+        return sync.run(database, root.environment(), spec, SyncRole.CLIENT, (topology, id) -> {
             SyncConnection connection = topology.connectCrossApp(id, sync.socket, mode).block(CrossAppSync.TIMEOUT);
-            err.println("connected " + database.file + " (node " + id + ") to node "
-                    + connection.remoteNode().block(CrossAppSync.TIMEOUT) + " on " + sync.socket);
-            err.flush();
-        } catch (RuntimeException e) {
-            topology.close();
-            db.close();
-            throw e;
-        }
-        sync.printChanges(db, topology, spec.commandLine().getOut());
-        return ExitCodes.OK;
+            return "connected " + database.file + " (node " + id + ") to node "
+                    + connection.remoteNode().block(CrossAppSync.TIMEOUT) + " on " + sync.socket;
+        });
     }
 
     private RemoteNode discovered(String token, Duration timeout, PrintWriter out) {

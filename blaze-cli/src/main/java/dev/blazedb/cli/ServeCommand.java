@@ -1,11 +1,7 @@
 package dev.blazedb.cli;
 
-import dev.blazedb.BlazeDBClient;
-import dev.blazedb.BlazeTopology;
 import dev.blazedb.CrossAppListener;
-import dev.blazedb.NodeId;
 import dev.blazedb.SyncRole;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,21 +40,9 @@ final class ServeCommand implements Callable<Integer> {
         if (sync.socket == null) {
             throw new CliException(ExitCodes.USAGE, "give --socket PATH");
         }
-        PrintWriter err = spec.commandLine().getErr();
-        BlazeDBClient db = database.open(root.environment(), true);
-        BlazeTopology topology = new BlazeTopology();
-        try {
-            NodeId id = topology.register(db, DatabaseOptions.databaseName(database.file), SyncRole.SERVER)
-                    .block(CrossAppSync.TIMEOUT);
+        return sync.run(database, root.environment(), spec, SyncRole.SERVER, (topology, id) -> {
             CrossAppListener listener = topology.listenCrossApp(id, sync.socket).block(CrossAppSync.TIMEOUT);
-            err.println("serving " + database.file + " (node " + id + ") on " + listener.socketPath());
-            err.flush();
-        } catch (RuntimeException e) {
-            topology.close();
-            db.close();
-            throw e;
-        }
-        sync.printChanges(db, topology, spec.commandLine().getOut());
-        return ExitCodes.OK;
+            return "serving " + database.file + " (node " + id + ") on " + listener.socketPath();
+        });
     }
 }

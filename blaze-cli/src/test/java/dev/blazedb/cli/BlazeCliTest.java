@@ -327,9 +327,12 @@ class BlazeCliTest {
         CliRun run = blaze(EMPTY, "demo");
         assertThat(run.exitCode()).as("%s", run).isZero();
         assertThat(run.out())
-                .contains("[1/9] Create an encrypted database")
-                .contains("[7/9] Sync two in-memory databases")
-                .contains("[8/9] Find a TCP server by name over mDNS and sync with it")
+                .contains("[1/10] Create an encrypted database")
+                .contains("[7/10] Sync two in-memory databases")
+                .contains("[8/10] Sync with a second process over a Unix socket")
+                .contains("its output: {\"type\":\"INSERT\"", "Hello from App 1!")
+                .contains("and back: app1.changes(): INSERT Hello from App 2! from node")
+                .contains("[9/10] Find a TCP server by name over mDNS and sync with it")
                 .contains("client.fetch(id): {\"createdAt\"")
                 .contains("discovery: the TCP server found by name over mDNS synced a record to the client")
                 .contains("db2.changes(): INSERT")
