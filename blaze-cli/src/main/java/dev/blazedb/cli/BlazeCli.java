@@ -23,10 +23,12 @@ import picocli.CommandLine.Spec;
             "%nExamples:",
             "  blaze demo",
             "  blaze put --db notes.blazedb title=Hello stars=5 due=2030-06-01",
-            "  blaze list --db notes.blazedb --password-file ~/.notes-password"
+            "  blaze list --db notes.blazedb --password-file ~/.notes-password",
+            "  blaze serve --db app1.blazedb --socket ~/.blazedb/sync.sock",
+            "  blaze connect --db app2.blazedb --socket ~/.blazedb/sync.sock --json"
         },
         subcommands = {DemoCommand.class, PutCommand.class, GetCommand.class, ListCommand.class,
-                CommandLine.HelpCommand.class})
+                ServeCommand.class, ConnectCommand.class, CommandLine.HelpCommand.class})
 public final class BlazeCli implements Runnable {
 
     private final CliEnvironment environment;
@@ -71,7 +73,7 @@ public final class BlazeCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: demo, put, get or list");
+        throw new ParameterException(spec.commandLine(), "Missing command: demo, put, get, list, serve or connect");
     }
 
     private static int handleFailure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {

@@ -14,8 +14,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A child JVM running a main class from the test classpath, with its output captured line by line. */
-final class ChildProcess implements AutoCloseable {
+/**
+ * A child JVM running a main class from the test classpath, with its output captured line by line
+ * and its standard input open for commands. Shared with other modules' ITs through blaze-core's
+ * test-jar (which holds only this class).
+ */
+public final class ChildProcess implements AutoCloseable {
 
     private final Process process;
     private final List<String> stdout = new CopyOnWriteArrayList<>();
@@ -36,7 +40,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Starts {@code java -cp <this JVM's classpath> mainClass args}. */
-    static ChildProcess start(Class<?> mainClass, String... args) {
+    public static ChildProcess start(Class<?> mainClass, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 mainClass.getName()));
@@ -65,7 +69,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Waits until a line matching {@code p} arrives; fails on timeout or when the child exits first. */
-    String awaitLine(Predicate<String> p, Duration timeout) throws InterruptedException {
+    public String awaitLine(Predicate<String> p, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int checked = 0;
         synchronized (signal) {
@@ -88,7 +92,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Waits until at least {@code n} lines matching {@code p} have arrived. */
-    void awaitCount(Predicate<String> p, int n, Duration timeout) throws InterruptedException {
+    public void awaitCount(Predicate<String> p, int n, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (signal) {
             while (stdout.stream().filter(p).count() < n) {
@@ -105,7 +109,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Kills the child with SIGKILL and waits until it is gone and its output fully read. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("child did not die");
@@ -115,7 +119,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Waits for a normal exit. */
-    int waitFor(Duration timeout) throws InterruptedException {
+    public int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("child did not exit; stderr:\n" + stderr);
@@ -125,15 +129,29 @@ final class ChildProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    boolean isAlive() {
+    /** Writes {@code line} and a newline to the child's standard input. */
+    public void send(String line) {
+        try {
+            java.io.OutputStream in = process.getOutputStream();
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to the child; stderr:\n" + stderr, e);
+        }
+    }
+
+    /** Whether the child is still running. */
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    List<String> stdout() {
+    /** The lines the child printed so far. */
+    public List<String> stdout() {
         return stdout;
     }
 
-    String stderr() {
+    /** What the child wrote to its standard error so far. */
+    public String stderr() {
         return stderr.toString();
     }
 

@@ -84,6 +84,12 @@ import reactor.util.concurrent.Queues;
  * write-buffer water marks), so a peer that does not read stops the publisher after at most one
  * batch beyond what the socket buffers hold.
  *
+ * <h2>For transports</h2>
+ * Create the channels with {@code ChannelOption.AUTO_READ} off ({@code childOption} on a server,
+ * {@code option} on a client): whatever Netty reads before this class's handler is in the
+ * pipeline goes to Reactor Netty's own inbound and is lost to this connection (a peer that
+ * writes and closes at once would otherwise look as if it said nothing).
+ *
  * <h2>Threading</h2>
  * All state is owned by the channel's event loop; signals from other threads (requests, frames
  * emitted by a publisher on another thread, dispose) are handed to it. Subscribers' signals are
@@ -275,6 +281,9 @@ public final class NettyDuplexConnection implements DuplexConnection {
         if (first) {
             if (sent != null) {
                 LOG.warn("closing connection with {}: {}", remoteAddress, ErrorFrames.messageOf(sent));
+                if (!(sent instanceof TransportException) && LOG.isDebugEnabled()) {
+                    LOG.debug("the failure that closes the connection with " + remoteAddress, sent);
+                }
             } else if (receiveTerminal != null) {
                 LOG.warn("connection with {} closed: {}", remoteAddress, receiveTerminal.getMessage());
             } else {
@@ -563,7 +572,7 @@ public final class NettyDuplexConnection implements DuplexConnection {
             actual.onSubscribe(sender);
             onLoop(() -> {
                 if (closing) {
-                    // Closed before this sender was queued: its publisher must be cancelled too.
+                    // Closed before this send's turn came: its publisher is cancelled like any other's.
                     sender.cancelUpstream();
                     sender.fail(closedException(null));
                 } else {

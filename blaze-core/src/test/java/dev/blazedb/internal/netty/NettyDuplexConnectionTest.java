@@ -8,6 +8,7 @@ import dev.blazedb.transport.Frame;
 import dev.blazedb.transport.FrameTooLargeException;
 import dev.blazedb.transport.RemoteTransportException;
 import dev.blazedb.transport.TransportException;
+import io.netty.channel.ChannelOption;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -49,6 +50,7 @@ class NettyDuplexConnectionTest {
         server = TcpServer.create()
                 .host("127.0.0.1")
                 .port(0)
+                .childOption(ChannelOption.AUTO_READ, false)
                 .handle((in, out) -> Mono.<Void>create(sink -> in.withConnection(connection -> {
                     NettyDuplexConnection duplex = new NettyDuplexConnection(connection, LIMIT, null);
                     accepted.add(duplex);
@@ -64,7 +66,8 @@ class NettyDuplexConnectionTest {
     }
 
     private NettyDuplexConnection client() {
-        Connection connection = TcpClient.newConnection().remoteAddress(server::address).connectNow(TIMEOUT);
+        Connection connection = TcpClient.newConnection().remoteAddress(server::address)
+                .option(ChannelOption.AUTO_READ, false).connectNow(TIMEOUT);
         return new NettyDuplexConnection(connection, LIMIT, null);
     }
 

@@ -4,6 +4,7 @@ import dev.blazedb.internal.netty.NettyDuplexConnection;
 import dev.blazedb.transport.ClientTransport;
 import dev.blazedb.transport.DuplexConnection;
 import dev.blazedb.transport.TransportException;
+import io.netty.channel.ChannelOption;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Set;
@@ -95,6 +96,8 @@ public final class UdsClientTransport implements ClientTransport {
             return TcpClient.newConnection()
                     .remoteAddress(() -> UdsSockets.address(path, epoll))
                     .runOn(TcpResources.get(), epoll)
+                    // Nothing may be read before NettyDuplexConnection's handler is in place.
+                    .option(ChannelOption.AUTO_READ, false)
                     .connect()
                     .onErrorMap(e -> !(e instanceof TransportException), e -> UdsSockets.connectFailure(path, e))
                     .map(connection -> {

@@ -8,6 +8,7 @@ import dev.blazedb.transport.ErrorFrames;
 import dev.blazedb.transport.RemoteTransportException;
 import dev.blazedb.transport.ServerTransport;
 import dev.blazedb.transport.TransportException;
+import io.netty.channel.ChannelOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -156,6 +157,8 @@ public final class UdsServerTransport implements ServerTransport {
                     .then(TcpServer.create()
                             .bindAddress(() -> UdsSockets.address(path, epoll))
                             .runOn(loops, epoll)
+                            // Nothing may be read before NettyDuplexConnection's handler is in place.
+                            .childOption(ChannelOption.AUTO_READ, false)
                             .handle((in, out) -> server.handle(in))
                             .bind()
                             .onErrorMap(e -> !(e instanceof TransportException),

@@ -1,0 +1,74 @@
+package dev.blazedb.cli;
+
+import dev.blazedb.BlazeDBClient;
+import dev.blazedb.BlazeTopology;
+import dev.blazedb.ChangeEvent;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Option;
+import reactor.core.publisher.Flux;
+
+/**
+ * What {@code blaze serve} and {@code blaze connect} share: the socket option, how changes are
+ * printed, and running until enough changes arrived or the process is interrupted (closing the
+ * topology and the database either way, so a listener's socket file is removed).
+ */
+final class CrossAppSync {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Option(names = "--socket", required = true, paramLabel = "PATH",
+            description = "The Unix domain socket. Its directory is created private to you (rwx------) when "
+                    + "missing, or must already be so.")
+    String socket;
+
+    @Option(names = "--json", description = "Print each change as one JSON object per line, for scripts.")
+    boolean json;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+            description = "Exit after N changes from the peer (default: run until interrupted).")
+    long count;
+
+    /** One line for a change that arrived from the peer. */
+    String format(ChangeEvent e) {
+        String record = e.record().map(Json::write).orElse("null");
+        if (json) {
+            return "{\"type\":\"" + e.type() + "\",\"collection\":" + Json.write(dev.blazedb.data.BlazeValue.string(e.collection()))
+                    + ",\"id\":\"" + e.recordId() + "\",\"origin\":\"" + e.origin() + "\",\"sequence\":" + e.sequence()
+                    + ",\"record\":" + record + "}";
+        }
+        return e.type() + " " + e.collection() + "/" + e.recordId() + " from " + e.origin()
+                + (e.record().isPresent() ? ": " + record : "");
+    }
+
+    /**
+     * Prints the database's remote changes as they arrive until {@link #count} of them did (or
+     * forever), closing {@code topology} and {@code db} on the way out, Ctrl-C included.
+     */
+    void printChanges(BlazeDBClient db, BlazeTopology topology, PrintWriter out) {
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable close = () -> {
+            if (closed.compareAndSet(false, true)) {
+                topology.close();
+                db.close();
+            }
+        };
+        Thread hook = new Thread(close, "blaze-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Flux<ChangeEvent> remote = db.changes().filter(ChangeEvent::isRemote);
+            (count > 0 ? remote.take(count) : remote).doOnNext(e -> {
+                out.println(format(e));
+                out.flush();
+            }).blockLast();
+        } finally {
+            close.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or ran: nothing to remove
+            }
+        }
+    }
+}
