@@ -5,12 +5,15 @@ import dev.blazedb.BlazeTopology;
 import dev.blazedb.ConnectionMode;
 import dev.blazedb.NodeId;
 import dev.blazedb.SyncConnection;
+import dev.blazedb.RemoteNode;
+import dev.blazedb.SyncPolicy;
 import dev.blazedb.SyncRole;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,13 +24,15 @@ import picocli.CommandLine.Model.CommandSpec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Connects the database to the one served on a Unix domain socket ('blaze serve', or "
-                    + "BlazeTopology.listenCrossApp) and prints every change that arrives from it, the records it "
-                    + "already had first. Reconnects with backoff if the server goes away. Stops on Ctrl-C "
-                    + "(or after --count changes)."
+            "Connects the database to the one served on a Unix domain socket (--socket) or over TCP "
+                    + "(HOST:PORT/DATABASE, 'blaze serve --port', a BlazeServer) and prints every change that arrives "
+                    + "from it, the records it already had first. Reconnects with backoff if the server goes away. "
+                    + "Stops on Ctrl-C (or after --count changes). Over TCP with TLS the server's certificate is "
+                    + "pinned with --fingerprint, or else trusted on first use and remembered beside the database."
         },
-        footer = {DatabaseOptions.PASSWORD_HELP, "%nExample:",
-            "  blaze connect --db app2.blazedb --socket ~/.blazedb/sync.sock --json"})
+        footer = {DatabaseOptions.PASSWORD_HELP, "%nExamples:",
+            "  blaze connect --db app2.blazedb --socket ~/.blazedb/sync.sock --json",
+            "  blaze connect --db client.blazedb db.example.com:8080/server --token-file ~/.blazedb/token"})
 final class ConnectCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -46,6 +51,16 @@ final class ConnectCommand implements Callable<Integer> {
             description = "BIDIRECTIONAL (default), READ_ONLY (only receive) or WRITE_ONLY (only send).")
     private ConnectionMode mode;
 
+    @Parameters(paramLabel = "HOST:PORT[/DATABASE]", arity = "0..1",
+            description = "TCP: the server, and the name it serves (default: --remote-db).")
+    private String address;
+
+    @Option(names = "--remote-db", paramLabel = "NAME", description = "TCP: the name of the database the server serves.")
+    private String remoteDb;
+
+    @Option(names = "--fingerprint", paramLabel = "SHA256", description = "TCP: pin the server's certificate (as serve prints it).")
+    private String fingerprint;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -54,9 +69,21 @@ final class ConnectCommand implements Callable<Integer> {
         try {
             NodeId id = topology.register(db, DatabaseOptions.databaseName(database.file), SyncRole.CLIENT)
                     .block(CrossAppSync.TIMEOUT);
-            SyncConnection connection = topology.connectCrossApp(id, sync.socket, mode).block(CrossAppSync.TIMEOUT);
+            if ((sync.socket == null) == (address == null)) {
+                throw new CliException(ExitCodes.USAGE, "give either --socket PATH or HOST:PORT/DATABASE");
+            }
+            SyncConnection connection;
+            String where;
+            if (address != null) {
+                RemoteNode remote = remote();
+                connection = topology.connectRemote(id, remote, SyncPolicy.of(mode)).block(CrossAppSync.TIMEOUT);
+                where = remote.toString();
+            } else {
+                connection = topology.connectCrossApp(id, sync.socket, mode).block(CrossAppSync.TIMEOUT);
+                where = sync.socket;
+            }
             err.println("connected " + database.file + " (node " + id + ") to node "
-                    + connection.remoteNode().block(CrossAppSync.TIMEOUT) + " on " + sync.socket);
+                    + connection.remoteNode().block(CrossAppSync.TIMEOUT) + " on " + where);
             err.flush();
         } catch (RuntimeException e) {
             topology.close();
@@ -65,5 +92,35 @@ final class ConnectCommand implements Callable<Integer> {
         }
         sync.printChanges(db, topology, spec.commandLine().getOut());
         return ExitCodes.OK;
+    }
+
+    private RemoteNode remote() {
+        String hostPort = address;
+        String db = remoteDb;
+        int slash = address.indexOf('/');
+        if (slash >= 0) {
+            hostPort = address.substring(0, slash);
+            db = address.substring(slash + 1);
+        }
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0 || db == null || db.isEmpty()) {
+            throw new CliException(ExitCodes.USAGE, "expected HOST:PORT/DATABASE (or HOST:PORT with --remote-db): " + address);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new CliException(ExitCodes.USAGE, "not a port in " + address);
+        }
+        try {
+            RemoteNode.Builder b = RemoteNode.builder(hostPort.substring(0, colon), port, db)
+                    .useTLS(!sync.noTls).authToken(sync.token());
+            if (fingerprint != null) {
+                b.pinnedFingerprint(fingerprint);
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        }
     }
 }

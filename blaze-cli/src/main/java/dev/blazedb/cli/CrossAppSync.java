@@ -18,10 +18,29 @@ final class CrossAppSync {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    @Option(names = "--socket", required = true, paramLabel = "PATH",
+    @Option(names = "--socket", paramLabel = "PATH",
             description = "The Unix domain socket. Its directory is created private to you (rwx------) when "
                     + "missing, or must already be so.")
     String socket;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "TCP: the shared auth token, the first line of FILE (never on the command line).")
+    java.nio.file.Path tokenFile;
+
+    @Option(names = "--no-tls", description = "TCP: no TLS (a warning is logged; E2E sealing still applies).")
+    boolean noTls;
+
+    /** The token from {@link #tokenFile}, or null when none is given. */
+    String token() {
+        if (tokenFile == null) {
+            return null;
+        }
+        char[] t = DatabaseOptions.readPasswordFile(tokenFile);
+        if (t.length == 0) {
+            throw new CliException(ExitCodes.USAGE, "the token file " + tokenFile + " is empty");
+        }
+        return new String(t);
+    }
 
     @Option(names = "--json", description = "Print each change as one JSON object per line, for scripts.")
     boolean json;

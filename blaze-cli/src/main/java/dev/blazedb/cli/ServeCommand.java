@@ -5,10 +5,12 @@ import dev.blazedb.BlazeTopology;
 import dev.blazedb.CrossAppListener;
 import dev.blazedb.NodeId;
 import dev.blazedb.SyncRole;
+import dev.blazedb.transport.tcp.BlazeServer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,12 +21,14 @@ import picocli.CommandLine.Model.CommandSpec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Serves the database on a Unix domain socket so that other processes on this machine can sync "
-                    + "with it ('blaze connect', or BlazeTopology.connectCrossApp), and prints every change a "
-                    + "peer sends as it arrives. Stops on Ctrl-C (or after --count changes) and removes the socket."
+            "Serves the database on a Unix domain socket (--socket) so that other processes on this machine can "
+                    + "sync with it, or over TCP (--port) with TLS 1.3 and a token so that other machines can "
+                    + "('blaze connect', BlazeTopology.connectCrossApp / connectRemote), and prints every change a "
+                    + "peer sends as it arrives. Stops on Ctrl-C (or after --count changes)."
         },
-        footer = {DatabaseOptions.PASSWORD_HELP, "%nExample:",
-            "  blaze serve --db app1.blazedb --socket ~/.blazedb/sync.sock --json"})
+        footer = {DatabaseOptions.PASSWORD_HELP, "%nExamples:",
+            "  blaze serve --db app1.blazedb --socket ~/.blazedb/sync.sock --json",
+            "  blaze serve --db server.blazedb --port 8080 --token-file ~/.blazedb/token"})
 final class ServeCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -39,6 +43,17 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     private CrossAppSync sync;
 
+    @Option(names = "--port", paramLabel = "N", description = "Serve over TCP on port N (0: any free port).")
+    private Integer port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+            description = "TCP: the address to listen on (default: ${DEFAULT-VALUE}, every interface).")
+    private String host;
+
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "TCP: the database name clients connect to (default: the file's name without extension).")
+    private String name;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -47,6 +62,12 @@ final class ServeCommand implements Callable<Integer> {
         try {
             NodeId id = topology.register(db, DatabaseOptions.databaseName(database.file), SyncRole.SERVER)
                     .block(CrossAppSync.TIMEOUT);
+            if ((sync.socket == null) == (port == null)) {
+                throw new CliException(ExitCodes.USAGE, "give either --socket PATH or --port N");
+            }
+            if (port != null) {
+                return serveTcp(db, topology, err);
+            }
             CrossAppListener listener = topology.listenCrossApp(id, sync.socket).block(CrossAppSync.TIMEOUT);
             err.println("serving " + database.file + " (node " + id + ") on " + listener.socketPath());
             err.flush();
@@ -56,6 +77,36 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         sync.printChanges(db, topology, spec.commandLine().getOut());
+        return ExitCodes.OK;
+    }
+
+    private Integer serveTcp(BlazeDBClient db, BlazeTopology topology, PrintWriter err) {
+        String token = sync.token();
+        String announced = name != null ? name : DatabaseOptions.databaseName(database.file);
+        BlazeServer.Builder b = BlazeServer.builder().database(announced).host(host).port(port).localDB(db).tls(!sync.noTls);
+        if (token != null) {
+            b.authToken(token);
+        } else {
+            b.allowUnauthenticated();
+            err.println("warning: no --token-file: any client that reaches the port may sync");
+        }
+        BlazeServer server = b.build();
+        try {
+            server.start().block(CrossAppSync.TIMEOUT);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        err.println("serving " + database.file + " as '" + announced + "' on " + host + ":" + server.port()
+                + (sync.noTls ? " (no TLS)" : " (TLS, SHA-256 " + server.tlsFingerprint() + ")"));
+        err.println("connect with: blaze connect --db FILE HOST:" + server.port() + "/" + announced
+                + (token != null ? " --token-file FILE" : "") + (sync.noTls ? " --no-tls" : " --fingerprint " + server.tlsFingerprint()));
+        err.flush();
+        try {
+            sync.printChanges(db, topology, spec.commandLine().getOut());
+        } finally {
+            server.close();
+        }
         return ExitCodes.OK;
     }
 }
