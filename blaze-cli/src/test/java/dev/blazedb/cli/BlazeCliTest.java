@@ -327,8 +327,10 @@ class BlazeCliTest {
         CliRun run = blaze(EMPTY, "demo");
         assertThat(run.exitCode()).as("%s", run).isZero();
         assertThat(run.out())
-                .contains("[1/8] Create an encrypted database")
-                .contains("[7/8] Sync two in-memory databases")
+                .contains("[1/9] Create an encrypted database")
+                .contains("[7/9] Sync two in-memory databases")
+                .contains("[8/9] Sync over TCP with TLS and a token (BlazeServer)")
+                .contains("TCP: server and client records crossed both ways")
                 .contains("db2.changes(): INSERT")
                 .contains("(remote: true)")
                 .contains("latency, insert on db1 to db2's change stream: first write")
