@@ -1,14 +1,10 @@
 package dev.blazedb.cli;
 
-import dev.blazedb.BlazeDBClient;
-import dev.blazedb.BlazeTopology;
 import dev.blazedb.ConnectionMode;
-import dev.blazedb.NodeId;
 import dev.blazedb.SyncConnection;
 import dev.blazedb.RemoteNode;
 import dev.blazedb.SyncPolicy;
 import dev.blazedb.SyncRole;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,35 +59,17 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        BlazeDBClient db = database.open(root.environment(), true);
-        BlazeTopology topology = new BlazeTopology();
-        try {
-            NodeId id = topology.register(db, DatabaseOptions.databaseName(database.file), SyncRole.CLIENT)
-                    .block(CrossAppSync.TIMEOUT);
-            if ((sync.socket == null) == (address == null)) {
-                throw new CliException(ExitCodes.USAGE, "give either --socket PATH or HOST:PORT/DATABASE");
-            }
-            SyncConnection connection;
-            String where;
-            if (address != null) {
-                RemoteNode remote = remote();
-                connection = topology.connectRemote(id, remote, SyncPolicy.of(mode)).block(CrossAppSync.TIMEOUT);
-                where = remote.toString();
-            } else {
-                connection = topology.connectCrossApp(id, sync.socket, mode).block(CrossAppSync.TIMEOUT);
-                where = sync.socket;
-            }
-            err.println("connected " + database.file + " (node " + id + ") to node "
-                    + connection.remoteNode().block(CrossAppSync.TIMEOUT) + " on " + where);
-            err.flush();
-        } catch (RuntimeException e) {
-            topology.close();
-            db.close();
-            throw e;
+        if ((sync.socket == null) == (address == null)) {
+            throw new CliException(ExitCodes.USAGE, "give either --socket PATH or HOST:PORT/DATABASE");
         }
-        sync.printChanges(db, topology, spec.commandLine().getOut());
-        return ExitCodes.OK;
+        RemoteNode remote = address == null ? null : remote();
+        return sync.run(database, root.environment(), spec, SyncRole.CLIENT, (topology, id) -> {
+            SyncConnection connection = remote != null
+                    ? topology.connectRemote(id, remote, SyncPolicy.of(mode)).block(CrossAppSync.TIMEOUT)
+                    : topology.connectCrossApp(id, sync.socket, mode).block(CrossAppSync.TIMEOUT);
+            return "connected " + database.file + " (node " + id + ") to node "
+                    + connection.remoteNode().block(CrossAppSync.TIMEOUT) + " on " + (remote != null ? remote : sync.socket);
+        });
     }
 
     private RemoteNode remote() {

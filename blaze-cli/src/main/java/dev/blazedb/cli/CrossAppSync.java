@@ -3,9 +3,12 @@ package dev.blazedb.cli;
 import dev.blazedb.BlazeDBClient;
 import dev.blazedb.BlazeTopology;
 import dev.blazedb.ChangeEvent;
+import dev.blazedb.NodeId;
+import dev.blazedb.SyncRole;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import reactor.core.publisher.Flux;
 
@@ -59,6 +62,32 @@ final class CrossAppSync {
         }
         return e.type() + " " + e.collection() + "/" + e.recordId() + " from " + e.origin()
                 + (e.record().isPresent() ? ": " + record : "");
+    }
+
+    /** What a command does once its node is registered: listen or connect; returns a status line. */
+    interface Start {
+        String start(BlazeTopology topology, NodeId node);
+    }
+
+    /**
+     * Opens the database, registers it with {@code role}, runs {@code start} (printing its status
+     * line on standard error) and then prints the changes that arrive; closes everything on failure.
+     */
+    int run(DatabaseOptions database, CliEnvironment environment, CommandSpec spec, SyncRole role, Start start) {
+        BlazeDBClient db = database.open(environment, true);
+        BlazeTopology topology = new BlazeTopology();
+        try {
+            NodeId id = topology.register(db, DatabaseOptions.databaseName(database.file), role).block(TIMEOUT);
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(start.start(topology, id));
+            err.flush();
+        } catch (RuntimeException e) {
+            topology.close();
+            db.close();
+            throw e;
+        }
+        printChanges(db, topology, spec.commandLine().getOut());
+        return ExitCodes.OK;
     }
 
     /**

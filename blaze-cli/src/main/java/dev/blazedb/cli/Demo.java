@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import reactor.core.Disposable;
@@ -79,6 +80,7 @@ final class Demo {
                 step("Reopen it with the same password and fetch a record by id", Demo::reopen),
                 step("Try a wrong password", Demo::wrongPassword),
                 step("Sync two in-memory databases", Demo::syncInMemory),
+                step("Sync with a second process over a Unix socket", Demo::syncCrossApp),
                 step("Sync over TCP with TLS and a token (BlazeServer)", Demo::syncOverTcp),
                 step("Clean up", Demo::cleanUp));
     }
@@ -319,6 +321,81 @@ final class Demo {
         }
     }
 
+    static final String HELLO_APP1 = "Hello from App 1!";
+    static final String HELLO_APP2 = "Hello from App 2!";
+    private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * The original guide's cross-app example with a real second process: this process serves an
+     * in-memory database on a Unix socket in the demo folder, and a second JVM running
+     * {@code blaze connect --json --count 1} syncs its own database file with it.
+     */
+    private void syncCrossApp() throws Exception {
+        Path socket = folder.resolve("sync.sock");
+        Path app2File = folder.resolve("app2.blazedb");
+        try (BlazeDBClient app2 = BlazeDBClient.open("app2", app2File, PASSWORD.toCharArray())) {
+            app2.insert(BlazeDataRecord.builder().put("message", HELLO_APP2).build());
+        }
+        try (BlazeDBClient app1 = BlazeDBClient.inMemory("App1DB"); BlazeTopology topology = new BlazeTopology()) {
+            NodeId id1 = topology.register(app1, "App1DB", SyncRole.SERVER).block(EVENT_TIMEOUT);
+            dev.blazedb.CrossAppListener listener = topology.listenCrossApp(id1, socket.toString()).block(EVENT_TIMEOUT);
+            detail("this process: topology.listenCrossApp(id1, \"" + listener.socketPath() + "\")");
+            detail("  (the socket's folder is private to you: rwx------; peers of other users are refused)");
+            UUID hello = app1.insert(BlazeDataRecord.builder().put("message", HELLO_APP1).build());
+            detail("this process: app1.insert({\"message\": \"" + HELLO_APP1 + "\"})");
+            CompletableFuture<ChangeEvent> fromApp2 = app1.changes()
+                    .filter(ChangeEvent::isRemote).next().toFuture();
+
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder builder = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                    BlazeCli.class.getName(), "connect", "--db", app2File.toString(), "--socket", socket.toString(),
+                    "--json", "--count", "1");
+            builder.environment().put(DatabaseOptions.DEFAULT_PASSWORD_VARIABLE, PASSWORD);
+            builder.redirectErrorStream(false);
+            long t0 = System.nanoTime();
+            Process child = builder.start();
+            detail("second process (pid " + child.pid() + "): blaze connect --db " + app2File.getFileName()
+                    + " --socket " + socket.getFileName() + " --json --count 1");
+            try {
+                CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        return "";
+                    }
+                });
+                CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        return "";
+                    }
+                });
+                if (!child.waitFor(CHILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the second process did not finish within " + CHILD_TIMEOUT);
+                }
+                String printed = stdout.get(10, TimeUnit.SECONDS).strip();
+                detail("its output: " + printed);
+                if (child.exitValue() != 0 || !printed.contains(hello.toString())) {
+                    throw new IllegalStateException("the second process did not receive the record (exit " + child.exitValue()
+                            + "): " + stderr.get(10, TimeUnit.SECONDS));
+                }
+                ChangeEvent back = fromApp2.get(EVENT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                detail("and back: app1.changes(): " + back.type() + " "
+                        + back.record().flatMap(r -> r.string("message")).orElse("?") + " from node " + back.origin()
+                        + " (remote: " + back.isRemote() + ")");
+                detail(String.format(java.util.Locale.ROOT, "the second process started, synced both ways and exited in %,d ms"
+                        + " (mostly JVM start-up and its key derivation)", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));
+                crossAppSeen = true;
+            } finally {
+                child.destroyForcibly();
+            }
+            listener.dispose();
+        }
+    }
+
+    private boolean crossAppSeen;
+
     private void syncOverTcp() {
         detail("the guide's TCP example on loopback: a BlazeServer with TLS 1.3 and a token, a client that pins its");
         detail("certificate; the token never crosses the wire (both sides prove it) and frames are sealed end to end");
@@ -374,6 +451,8 @@ final class Demo {
         detail(String.format(java.util.Locale.ROOT, "sync: a write on db1 %s db2's change stream; latency %.1f us for the"
                 + " first write, median %.1f us for the next %,d", syncSeen ? "reached" : "did NOT reach", syncFirstMicros,
                 syncMedianMicros, SYNC_SAMPLES));
+        detail("cross-app: a second process " + (crossAppSeen ? "synced both ways" : "did NOT sync")
+                + " with this one over a Unix socket");
         detail("TCP: server and client records " + (tcpSeen ? "crossed both ways" : "did NOT cross") + " over TLS with a token");
         detail("time per step:");
         int width = timings.keySet().stream().mapToInt(String::length).max().orElse(0);

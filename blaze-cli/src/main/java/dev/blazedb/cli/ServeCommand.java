@@ -1,10 +1,9 @@
 package dev.blazedb.cli;
 
+import dev.blazedb.CrossAppListener;
+import dev.blazedb.SyncRole;
 import dev.blazedb.BlazeDBClient;
 import dev.blazedb.BlazeTopology;
-import dev.blazedb.CrossAppListener;
-import dev.blazedb.NodeId;
-import dev.blazedb.SyncRole;
 import dev.blazedb.transport.tcp.BlazeServer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -56,45 +55,38 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        BlazeDBClient db = database.open(root.environment(), true);
-        BlazeTopology topology = new BlazeTopology();
-        try {
-            NodeId id = topology.register(db, DatabaseOptions.databaseName(database.file), SyncRole.SERVER)
-                    .block(CrossAppSync.TIMEOUT);
-            if ((sync.socket == null) == (port == null)) {
-                throw new CliException(ExitCodes.USAGE, "give either --socket PATH or --port N");
-            }
-            if (port != null) {
-                return serveTcp(db, topology, err);
-            }
-            CrossAppListener listener = topology.listenCrossApp(id, sync.socket).block(CrossAppSync.TIMEOUT);
-            err.println("serving " + database.file + " (node " + id + ") on " + listener.socketPath());
-            err.flush();
-        } catch (RuntimeException e) {
-            topology.close();
-            db.close();
-            throw e;
+        if ((sync.socket == null) == (port == null)) {
+            throw new CliException(ExitCodes.USAGE, "give either --socket PATH or --port N");
         }
-        sync.printChanges(db, topology, spec.commandLine().getOut());
-        return ExitCodes.OK;
+        if (port != null) {
+            return serveTcp();
+        }
+        return sync.run(database, root.environment(), spec, SyncRole.SERVER, (topology, id) -> {
+            CrossAppListener listener = topology.listenCrossApp(id, sync.socket).block(CrossAppSync.TIMEOUT);
+            return "serving " + database.file + " (node " + id + ") on " + listener.socketPath();
+        });
     }
 
-    private Integer serveTcp(BlazeDBClient db, BlazeTopology topology, PrintWriter err) {
+    private Integer serveTcp() {
+        PrintWriter err = spec.commandLine().getErr();
         String token = sync.token();
         String announced = name != null ? name : DatabaseOptions.databaseName(database.file);
-        BlazeServer.Builder b = BlazeServer.builder().database(announced).host(host).port(port).localDB(db).tls(!sync.noTls);
+        BlazeServer.Builder b = BlazeServer.builder().database(announced).host(host).port(port).tls(!sync.noTls);
         if (token != null) {
             b.authToken(token);
         } else {
             b.allowUnauthenticated();
             err.println("warning: no --token-file: any client that reaches the port may sync");
         }
-        BlazeServer server = b.build();
+        BlazeDBClient db = database.open(root.environment(), true);
+        BlazeTopology topology = new BlazeTopology();
+        BlazeServer server = b.localDB(db).build();
         try {
             server.start().block(CrossAppSync.TIMEOUT);
         } catch (RuntimeException e) {
             server.close();
+            topology.close();
+            db.close();
             throw e;
         }
         err.println("serving " + database.file + " as '" + announced + "' on " + host + ":" + server.port()

@@ -327,9 +327,12 @@ class BlazeCliTest {
         CliRun run = blaze(EMPTY, "demo");
         assertThat(run.exitCode()).as("%s", run).isZero();
         assertThat(run.out())
-                .contains("[1/9] Create an encrypted database")
-                .contains("[7/9] Sync two in-memory databases")
-                .contains("[8/9] Sync over TCP with TLS and a token (BlazeServer)")
+                .contains("[1/10] Create an encrypted database")
+                .contains("[7/10] Sync two in-memory databases")
+                .contains("[8/10] Sync with a second process over a Unix socket")
+                .contains("its output: {\"type\":\"INSERT\"", "Hello from App 1!")
+                .contains("and back: app1.changes(): INSERT Hello from App 2! from node")
+                .contains("[9/10] Sync over TCP with TLS and a token (BlazeServer)")
                 .contains("TCP: server and client records crossed both ways")
                 .contains("db2.changes(): INSERT")
                 .contains("(remote: true)")

@@ -43,50 +43,50 @@ public final class UdsTransportProvider implements TransportProvider {
 
     @Override
     public ClientTransport clientTransport(String address, Map<String, ?> options) {
+        Parsed o = parse(options, false);
         UdsClientTransport transport = UdsClientTransport.create(Path.of(address));
-        for (Map.Entry<String, ?> option : options.entrySet()) {
-            Object value = option.getValue();
-            switch (option.getKey()) {
-                case MAX_FRAME_LENGTH:
-                    transport = transport.maxFrameLength(intValue(MAX_FRAME_LENGTH, value));
-                    break;
-                case MODE:
-                    transport = transport.mode(modeValue(value));
-                    break;
-                case ALLOWED_UIDS:
-                    transport = transport.allowUids(uidsValue(value));
-                    break;
-                default:
-                    throw unknown(option.getKey(), MAX_FRAME_LENGTH + ", " + MODE + ", " + ALLOWED_UIDS);
-            }
-        }
-        return transport;
+        transport = o.maxFrameLength == null ? transport : transport.maxFrameLength(o.maxFrameLength);
+        transport = o.mode == null ? transport : transport.mode(o.mode);
+        return o.allowedUids == null ? transport : transport.allowUids(o.allowedUids);
     }
 
     @Override
     public ServerTransport serverTransport(String address, Map<String, ?> options) {
+        Parsed o = parse(options, true);
         UdsServerTransport transport = UdsServerTransport.create(Path.of(address));
+        transport = o.maxFrameLength == null ? transport : transport.maxFrameLength(o.maxFrameLength);
+        transport = o.mode == null ? transport : transport.mode(o.mode);
+        transport = o.allowedUids == null ? transport : transport.allowUids(o.allowedUids);
+        return o.requirePrivateDirectory == null ? transport : transport.requirePrivateDirectory(o.requirePrivateDirectory);
+    }
+
+    /** The options given, null where absent. */
+    private static final class Parsed {
+        Integer maxFrameLength;
+        UdsTransportMode mode;
+        Set<Long> allowedUids;
+        Boolean requirePrivateDirectory;
+    }
+
+    private static Parsed parse(Map<String, ?> options, boolean server) {
+        Parsed parsed = new Parsed();
         for (Map.Entry<String, ?> option : options.entrySet()) {
             Object value = option.getValue();
-            switch (option.getKey()) {
-                case MAX_FRAME_LENGTH:
-                    transport = transport.maxFrameLength(intValue(MAX_FRAME_LENGTH, value));
-                    break;
-                case MODE:
-                    transport = transport.mode(modeValue(value));
-                    break;
-                case ALLOWED_UIDS:
-                    transport = transport.allowUids(uidsValue(value));
-                    break;
-                case REQUIRE_PRIVATE_DIRECTORY:
-                    transport = transport.requirePrivateDirectory(booleanValue(value));
-                    break;
-                default:
-                    throw unknown(option.getKey(),
-                            MAX_FRAME_LENGTH + ", " + MODE + ", " + ALLOWED_UIDS + ", " + REQUIRE_PRIVATE_DIRECTORY);
+            String key = option.getKey();
+            if (MAX_FRAME_LENGTH.equals(key)) {
+                parsed.maxFrameLength = intValue(MAX_FRAME_LENGTH, value);
+            } else if (MODE.equals(key)) {
+                parsed.mode = modeValue(value);
+            } else if (ALLOWED_UIDS.equals(key)) {
+                parsed.allowedUids = uidsValue(value);
+            } else if (server && REQUIRE_PRIVATE_DIRECTORY.equals(key)) {
+                parsed.requirePrivateDirectory = booleanValue(value);
+            } else {
+                throw unknown(key, MAX_FRAME_LENGTH + ", " + MODE + ", " + ALLOWED_UIDS
+                        + (server ? ", " + REQUIRE_PRIVATE_DIRECTORY : ""));
             }
         }
-        return transport;
+        return parsed;
     }
 
     private static IllegalArgumentException unknown(String key, String known) {
