@@ -1,58 +1,46 @@
 package dev.blazedb.cli;
 
-import dev.blazedb.BlazeDBClient;
-import dev.blazedb.BlazeTopology;
 import dev.blazedb.ConnectionMode;
-import dev.blazedb.NodeId;
-import dev.blazedb.RemoteNode;
 import dev.blazedb.SyncConnection;
+import dev.blazedb.RemoteNode;
 import dev.blazedb.SyncPolicy;
 import dev.blazedb.SyncRole;
 import dev.blazedb.discovery.BlazeDiscovery;
 import dev.blazedb.discovery.DiscoveredDatabase;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
+import reactor.core.publisher.Mono;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code blaze connect}: syncs a local database with a BlazeServer, found by address or by
- * name over mDNS ({@code --discover}), or with the database served on a Unix socket
- * ({@code --socket}), printing the changes that arrive.
+ * {@code blaze connect}: syncs a database with the one served on a Unix socket, over TCP, or by a
+ * server found by name over mDNS, printing the changes that arrive.
  */
 @Command(
         name = "connect",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Syncs the local database (--db) with a BlazeServer until both sides have nothing left to send, then exits.",
-            "With --socket PATH instead: connects to the database served on that Unix domain socket ('blaze serve "
-                    + "--socket', or BlazeTopology.listenCrossApp) and prints every change that arrives from it, the "
-                    + "records it already had first, reconnecting with backoff if the server goes away; stops on "
-                    + "Ctrl-C (or after --count changes).",
-            "The server is HOST:PORT (with --remote-db NAME; TLS with trust on first use), or the one advertising "
-                    + "database NAME on the local network (--discover NAME; its advertised TLS setting and certificate "
-                    + "fingerprint are used and pinned)."
+            "Connects the database to the one served on a Unix domain socket (--socket) or over TCP "
+                    + "(HOST:PORT/DATABASE, 'blaze serve --port', a BlazeServer) and prints every change that arrives "
+                    + "from it, the records it already had first. Reconnects with backoff if the server goes away. "
+                    + "Stops on Ctrl-C (or after --count changes). Over TCP with TLS the server's certificate is "
+                    + "pinned with --fingerprint, or else trusted on first use and remembered beside the database. "
+                    + "With --discover NAME the server advertising database NAME over mDNS is found first; its "
+                    + "advertised TLS setting is used and its advertised certificate fingerprint pinned."
         },
-        footer = {
-            DatabaseOptions.PASSWORD_HELP,
-            "The server's token comes from --token-file, else the environment variable named by --token-env "
-                    + "(default " + ConnectCommand.DEFAULT_TOKEN_VARIABLE + ").",
-            "%nExamples:",
-            "  blaze connect --discover Database1 --db client.blazedb",
+        footer = {DatabaseOptions.PASSWORD_HELP, "%nExamples:",
             "  blaze connect --db app2.blazedb --socket ~/.blazedb/sync.sock --json",
-            "  blaze connect 192.168.1.20:7420 --remote-db Database1 --db client.blazedb --token-file ~/.blaze-token"
-        })
+            "  blaze connect --db client.blazedb db.example.com:8080/server --token-file ~/.blazedb/token",
+            "  blaze connect --db client.blazedb --discover Database1 --token-file ~/.blazedb/token"})
 final class ConnectCommand implements Callable<Integer> {
-
-    static final String DEFAULT_TOKEN_VARIABLE = "BLAZE_TOKEN";
 
     @ParentCommand
     private BlazeCli root;
@@ -67,17 +55,18 @@ final class ConnectCommand implements Callable<Integer> {
     private CrossAppSync sync;
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "BIDIRECTIONAL",
-            description = "With --socket: BIDIRECTIONAL (default), READ_ONLY (only receive) or WRITE_ONLY (only send).")
+            description = "BIDIRECTIONAL (default), READ_ONLY (only receive) or WRITE_ONLY (only send).")
     private ConnectionMode mode;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "HOST:PORT", description = "The server's address.")
+    @Parameters(paramLabel = "HOST:PORT[/DATABASE]", arity = "0..1",
+            description = "TCP: the server, and the name it serves (default: --remote-db).")
     private String address;
 
-    @Option(names = "--remote-db", paramLabel = "NAME", description = "With HOST:PORT: the name of the database the server serves.")
-    private String remoteDatabase;
+    @Option(names = "--remote-db", paramLabel = "NAME", description = "TCP: the name of the database the server serves.")
+    private String remoteDb;
 
-    @Option(names = "--no-tls", description = "With HOST:PORT: connect without TLS (frames are still sealed end to end).")
-    private boolean noTls;
+    @Option(names = "--fingerprint", paramLabel = "SHA256", description = "TCP: pin the server's certificate (as serve prints it).")
+    private String fingerprint;
 
     @Option(names = "--discover", paramLabel = "NAME", description = "Find the server advertising database NAME over mDNS.")
     private String discover;
@@ -86,98 +75,74 @@ final class ConnectCommand implements Callable<Integer> {
             description = "With --discover: browse on the interface with this address (127.0.0.1: this machine only).")
     private String interfaceAddress;
 
-    @Option(names = "--token-file", paramLabel = "FILE", description = "Read the server's token from the first line of FILE.")
-    private Path tokenFile;
-
-    @Option(names = "--token-env", paramLabel = "NAME", defaultValue = DEFAULT_TOKEN_VARIABLE,
-            description = "Read the server's token from environment variable NAME (default: ${DEFAULT-VALUE}).")
-    private String tokenVariable;
-
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "Give up after this many seconds for each of finding, connecting and syncing (default: ${DEFAULT-VALUE}).")
+            description = "With --discover: give up after this many seconds (default: ${DEFAULT-VALUE}).")
     private int timeoutSeconds;
 
     @Override
     public Integer call() {
-        int targets = (address == null ? 0 : 1) + (discover == null ? 0 : 1) + (sync.socket == null ? 0 : 1);
+        int targets = (sync.socket == null ? 0 : 1) + (address == null ? 0 : 1) + (discover == null ? 0 : 1);
         if (targets != 1) {
-            throw new CliException(ExitCodes.USAGE, "give one of HOST:PORT, --discover NAME or --socket PATH");
-        }
-        if (sync.socket != null) {
-            return overSocket();
+            throw new CliException(ExitCodes.USAGE, "give one of --socket PATH, HOST:PORT/DATABASE or --discover NAME");
         }
         if (timeoutSeconds <= 0) {
             throw new CliException(ExitCodes.USAGE, "--timeout must be a positive number of seconds");
         }
-        Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        PrintWriter out = spec.commandLine().getOut();
-        String token = token();
-        RemoteNode remote = discover != null ? discovered(token, timeout, out) : byAddress(token);
-        try (BlazeDBClient db = database.open(root.environment(), true);
-                BlazeTopology topology = new BlazeTopology()) {
-            long before = db.count();
-            NodeId node = topology.register(db, db.name(), SyncRole.CLIENT).block(timeout);
-            out.println("connecting to " + remote);
-            out.flush();
-            SyncConnection connection = topology.connectRemote(node, remote, new SyncPolicy()).block(timeout);
-            connection.awaitIdle().block(timeout);
-            out.println("synced with " + remote.database() + " at " + remote.address() + ": " + db.count() + " records here ("
-                    + before + " before)");
-            out.flush();
-            connection.disconnect().block(timeout);
-        }
-        return ExitCodes.OK;
-    }
-
-    private Integer overSocket() {
+        RemoteNode remote = discover != null ? discovered() : address == null ? null : remote();
         return sync.run(database, root.environment(), spec, SyncRole.CLIENT, (topology, id) -> {
-            SyncConnection connection = topology.connectCrossApp(id, sync.socket, mode).block(CrossAppSync.TIMEOUT);
+            SyncConnection connection = remote != null
+                    ? topology.connectRemote(id, remote, SyncPolicy.of(mode)).block(CrossAppSync.TIMEOUT)
+                    : topology.connectCrossApp(id, sync.socket, mode).block(CrossAppSync.TIMEOUT);
             return "connected " + database.file + " (node " + id + ") to node "
-                    + connection.remoteNode().block(CrossAppSync.TIMEOUT) + " on " + sync.socket;
+                    + connection.remoteNode().block(CrossAppSync.TIMEOUT) + " on " + (remote != null ? remote : sync.socket);
         });
     }
 
-    private RemoteNode discovered(String token, Duration timeout, PrintWriter out) {
+    private RemoteNode remote() {
+        String hostPort = address;
+        String db = remoteDb;
+        int slash = address.indexOf('/');
+        if (slash >= 0) {
+            hostPort = address.substring(0, slash);
+            db = address.substring(slash + 1);
+        }
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0 || db == null || db.isEmpty()) {
+            throw new CliException(ExitCodes.USAGE, "expected HOST:PORT/DATABASE (or HOST:PORT with --remote-db): " + address);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new CliException(ExitCodes.USAGE, "not a port in " + address);
+        }
+        try {
+            RemoteNode.Builder b = RemoteNode.builder(hostPort.substring(0, colon), port, db)
+                    .useTLS(!sync.noTls).authToken(sync.token(root.environment()));
+            if (fingerprint != null) {
+                b.pinnedFingerprint(fingerprint);
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        }
+    }
+
+    private RemoteNode discovered() {
+        PrintWriter err = spec.commandLine().getErr();
         try (BlazeDiscovery discovery = DiscoverCommand.open(interfaceAddress)) {
             DiscoveredDatabase found = discovery.browse()
                     .filter(d -> d.name().equals(discover) && !d.isRemoved())
                     .next()
-                    .timeout(timeout, reactor.core.publisher.Mono.empty())
+                    .timeout(Duration.ofSeconds(timeoutSeconds), Mono.empty())
                     .block();
             if (found == null) {
                 throw new CliException(ExitCodes.NOT_FOUND, "no BlazeDB server named " + discover + " found within "
                         + timeoutSeconds + " s");
             }
-            out.println("found " + DiscoverCommand.line(found).substring(2));
-            out.flush();
-            return found.toRemoteNode(token);
+            err.println("found " + DiscoverCommand.line(found).substring(2));
+            err.flush();
+            return found.toRemoteNode(sync.token(root.environment()));
         }
-    }
-
-    private RemoteNode byAddress(String token) {
-        if (remoteDatabase == null) {
-            throw new CliException(ExitCodes.USAGE, "HOST:PORT needs --remote-db NAME (or use --discover NAME)");
-        }
-        int colon = address.lastIndexOf(':');
-        String host = colon > 0 ? address.substring(0, colon).replace("[", "").replace("]", "") : "";
-        int port;
-        try {
-            port = Integer.parseInt(address.substring(colon + 1));
-        } catch (NumberFormatException | IndexOutOfBoundsException e) {
-            port = -1;
-        }
-        if (host.isEmpty() || port < 1 || port > 65535) {
-            throw new CliException(ExitCodes.USAGE, "not HOST:PORT: " + address);
-        }
-        return RemoteNode.builder(host, port, remoteDatabase).useTLS(!noTls).authToken(token).build();
-    }
-
-    /** The token from --token-file, else the environment; null when neither gives one. */
-    private String token() {
-        if (tokenFile != null) {
-            char[] chars = DatabaseOptions.readPasswordFile(tokenFile);
-            return new String(chars);
-        }
-        return root.environment().variable(tokenVariable).filter(v -> !v.isEmpty()).orElse(null);
     }
 }

@@ -21,11 +21,34 @@ final class CrossAppSync {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    // Not required by picocli: 'connect' also takes HOST:PORT or --discover; each command checks.
+    // Not required by picocli: serve also takes --port, connect HOST:PORT or --discover; each command checks.
     @Option(names = "--socket", paramLabel = "PATH",
             description = "The Unix domain socket. Its directory is created private to you (rwx------) when "
                     + "missing, or must already be so.")
     String socket;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "TCP: the shared auth token, the first line of FILE (never on the command line).")
+    java.nio.file.Path tokenFile;
+
+    @Option(names = "--token-env", paramLabel = "NAME", defaultValue = "BLAZE_TOKEN",
+            description = "TCP: without --token-file, read the token from environment variable NAME (default: ${DEFAULT-VALUE}).")
+    String tokenVariable;
+
+    @Option(names = "--no-tls", description = "TCP: no TLS (a warning is logged; E2E sealing still applies).")
+    boolean noTls;
+
+    /** The token from {@link #tokenFile}, else from the environment; null when neither gives one. */
+    String token(CliEnvironment environment) {
+        if (tokenFile == null) {
+            return environment.variable(tokenVariable).filter(v -> !v.isEmpty()).orElse(null);
+        }
+        char[] t = DatabaseOptions.readPasswordFile(tokenFile);
+        if (t.length == 0) {
+            throw new CliException(ExitCodes.USAGE, "the token file " + tokenFile + " is empty");
+        }
+        return new String(t);
+    }
 
     @Option(names = "--json", description = "Print each change as one JSON object per line, for scripts.")
     boolean json;
