@@ -80,6 +80,7 @@ final class CrossAppSync {
      */
     int run(DatabaseOptions database, CliEnvironment environment, CommandSpec spec, SyncRole role, Start start) {
         BlazeDBClient db = database.open(environment, true);
+        long before = db.lastSequence();
         BlazeTopology topology = new BlazeTopology();
         try {
             NodeId id = topology.register(db, DatabaseOptions.databaseName(database.file), role).block(TIMEOUT);
@@ -91,7 +92,7 @@ final class CrossAppSync {
             db.close();
             throw e;
         }
-        printChanges(db, topology, spec.commandLine().getOut());
+        printChanges(db, before, topology, spec.commandLine().getOut());
         return ExitCodes.OK;
     }
 
@@ -99,7 +100,7 @@ final class CrossAppSync {
      * Prints the database's remote changes as they arrive until {@link #count} of them did (or
      * forever), closing {@code topology} and {@code db} on the way out, Ctrl-C included.
      */
-    void printChanges(BlazeDBClient db, BlazeTopology topology, PrintWriter out) {
+    void printChanges(BlazeDBClient db, long afterSequence, BlazeTopology topology, PrintWriter out) {
         AtomicBoolean closed = new AtomicBoolean();
         Runnable close = () -> {
             if (closed.compareAndSet(false, true)) {
@@ -110,7 +111,9 @@ final class CrossAppSync {
         Thread hook = new Thread(close, "blaze-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            Flux<ChangeEvent> remote = db.changes().filter(ChangeEvent::isRemote);
+            // From the sequence taken before connecting: changes that arrive before this subscription
+            // (an initial sync can be that fast) are replayed, not missed.
+            Flux<ChangeEvent> remote = db.changes(afterSequence).filter(ChangeEvent::isRemote);
             (count > 0 ? remote.take(count) : remote).doOnNext(e -> {
                 out.println(format(e));
                 out.flush();

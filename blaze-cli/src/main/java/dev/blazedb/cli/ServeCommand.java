@@ -79,6 +79,7 @@ final class ServeCommand implements Callable<Integer> {
             err.println("warning: no --token-file: any client that reaches the port may sync");
         }
         BlazeDBClient db = database.open(root.environment(), true);
+        long before = db.lastSequence();
         BlazeTopology topology = new BlazeTopology();
         BlazeServer server = b.localDB(db).build();
         try {
@@ -95,7 +96,7 @@ final class ServeCommand implements Callable<Integer> {
                 + (token != null ? " --token-file FILE" : "") + (sync.noTls ? " --no-tls" : " --fingerprint " + server.tlsFingerprint()));
         err.flush();
         try {
-            sync.printChanges(db, topology, spec.commandLine().getOut());
+            sync.printChanges(db, before, topology, spec.commandLine().getOut());
         } finally {
             server.close();
         }
