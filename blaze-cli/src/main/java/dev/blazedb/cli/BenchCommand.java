@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
                     + "connection, each beside its bar.",
             "Writes sync-bench-memory.md, .json and -latency.png to --out. Takes about two minutes per run "
                     + "with the defaults; --quick is a short smoke run (not figures to quote).",
-            "The README's figures use: java -Xmx3g -XX:+UseZGC -jar blaze.jar bench"
+            "The README's figures use: java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:+UseZGC -jar blaze.jar bench"
         })
 final class BenchCommand implements Callable<Integer> {
 
@@ -54,6 +54,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--changes", paramLabel = "N", description = "Changes per throughput run (default 1000000).")
     private Integer changes;
 
+    @Option(names = "--warmup-changes", paramLabel = "N",
+            description = "Changes per unreported warm-up throughput run (default 200000, --quick 20000).")
+    private Integer warmupChanges;
+
     @Option(names = "--batch", paramLabel = "N", description = "Records per insertMany in the batched run (default 1000).")
     private Integer batch;
 
@@ -74,6 +78,7 @@ final class BenchCommand implements Callable<Integer> {
         add(args, "--latency-seconds", latencySeconds != null ? latencySeconds : quick ? Double.valueOf(2) : null);
         add(args, "--warmup-seconds", warmupSeconds != null ? warmupSeconds : quick ? Double.valueOf(1) : null);
         add(args, "--changes", changes != null ? changes : quick ? Integer.valueOf(100_000) : null);
+        add(args, "--warmup-changes", warmupChanges != null ? warmupChanges : quick ? Integer.valueOf(20_000) : null);
         add(args, "--batch", batch);
         add(args, "--initial", initial != null ? initial : quick ? Integer.valueOf(100_000) : null);
         add(args, "--scenarios", scenarios);

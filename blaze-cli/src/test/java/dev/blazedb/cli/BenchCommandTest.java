@@ -24,7 +24,7 @@ class BenchCommandTest {
     void quickShortensTheRunAndExplicitOptionsWin() {
         assertThat(arguments()).isEmpty(); // the harness's own defaults
         assertThat(arguments("--quick")).containsExactly("--runs", "1", "--latency-seconds", "2.0", "--warmup-seconds", "1.0",
-                "--changes", "100000", "--initial", "100000");
+                "--changes", "100000", "--warmup-changes", "20000", "--initial", "100000");
         assertThat(arguments("--quick", "--runs", "2", "--scenarios", "latency", "--out", "x"))
                 .containsSubsequence("--runs", "2").containsSubsequence("--scenarios", "latency").containsSubsequence("--out", "x");
     }
@@ -39,7 +39,7 @@ class BenchCommandTest {
     @Test
     void aTinyRunPrintsEachScenarioTheTableAndWritesTheReportJsonAndChart(@TempDir Path dir) {
         CliRun run = CliRun.run(ENV, "bench", "--runs", "1", "--rate", "2000", "--latency-seconds", "0.2", "--warmup-seconds", "0.1",
-                "--changes", "2000", "--batch", "100", "--initial", "2000", "--out", dir.toString());
+                "--changes", "2000", "--warmup-changes", "1000", "--batch", "100", "--initial", "2000", "--out", dir.toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out()).contains("Sync benchmark on the memory transport")

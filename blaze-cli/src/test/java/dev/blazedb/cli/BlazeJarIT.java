@@ -93,7 +93,7 @@ class BlazeJarIT {
                     .noneMatch(name -> name.startsWith("org/openjdk/jmh/") || name.contains("/jmh_generated/"));
         }
         Run run = blaze(Map.of(), "bench", "--runs", "1", "--rate", "1000", "--latency-seconds", "0.2", "--warmup-seconds", "0.1",
-                "--changes", "1000", "--batch", "100", "--initial", "1000", "--out", dir.resolve("bench").toString());
+                "--changes", "1000", "--warmup-changes", "500", "--batch", "100", "--initial", "1000", "--out", dir.resolve("bench").toString());
         assertThat(run.exitCode()).as("%s", run).isZero();
         assertThat(run.out()).contains("run 1 initial sync of 1,000 records", "| metric | bar (design.md)");
         assertThat(dir.resolve("bench/sync-bench-memory-latency.png")).isRegularFile();
