@@ -70,7 +70,7 @@ class BenchmarkSuiteTest {
         assertThat(BenchmarkSuite.syncArguments(full)).containsExactly("--out", "/tmp/r", "--runs", "3");
         List<String> command = BenchmarkSuite.syncCommand(full);
         assertThat(command.get(0)).endsWith("java");
-        assertThat(command).containsSubsequence("-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch", "-XX:+UseZGC", "-cp").contains(SyncBench.class.getName());
+        assertThat(command).containsSubsequence("-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch", "-XX:+UseTransparentHugePages", "-XX:+UseG1GC", "-cp").contains(SyncBench.class.getName());
         assertThat(command.subList(command.indexOf(SyncBench.class.getName()) + 1, command.size()))
                 .isEqualTo(BenchmarkSuite.syncArguments(full));
 

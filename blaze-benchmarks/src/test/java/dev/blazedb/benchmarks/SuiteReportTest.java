@@ -205,13 +205,13 @@ class SuiteReportTest {
                 + "Latency distribution: [sync-bench-memory-latency.png](sync-bench-memory-latency.png)\n";
         String syncJson = "{\"harness\": \"SyncBench\", \"runs\": [{\"latencyMicros\": {\"p50\": 6.2}, \"initialSyncSeconds\": null}]}";
         SuiteReport.SyncSection sync = new SuiteReport.SyncSection(syncMd, syncJson, "sync-bench-memory-latency.png",
-                "java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:+UseZGC -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.SyncBench --runs 3");
+                "java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -XX:+UseG1GC -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.SyncBench --runs 3");
         SuiteReport.RunInfo run = new SuiteReport.RunInfo("cmd", false, List.of("sync"), List.of(), 60);
         SuiteReport report = SuiteReport.of(run, MACHINE, List.of(), List.of(), sync);
 
         String md = report.markdown();
         assertThat(md).contains("\n## End-to-end sync (SyncBench)\n");
-        assertThat(md).contains("Ran as `java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:+UseZGC");
+        assertThat(md).contains("Ran as `java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -XX:+UseG1GC");
         assertThat(md).contains("\n### End-to-end sync, memory transport\n").doesNotContain("Raw JMH results");
         assertThat(md).contains("| latency p50 | <= 10 us |");
         assertThat(md).containsOnlyOnce("(sync-bench-memory-latency.png)");

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
                     + "connection, each beside its bar.",
             "Writes sync-bench-memory.md, .json and -latency.png to --out. Takes about two minutes per run "
                     + "with the defaults; --quick is a short smoke run (not figures to quote).",
-            "The README's figures use: java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:+UseZGC -jar blaze.jar bench"
+            "The README's figures use: java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -XX:+UseG1GC -jar blaze.jar bench"
         })
 final class BenchCommand implements Callable<Integer> {
 
