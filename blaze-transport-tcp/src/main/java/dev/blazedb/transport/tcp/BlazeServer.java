@@ -375,7 +375,18 @@ public final class BlazeServer implements AutoCloseable {
             return this;
         }
 
-        /** A TLS identity to present instead of the one kept beside the database. */
+        /**
+         * A TLS identity to present instead of the one generated and kept beside the database,
+         * for example a certificate issued by the user's own CA:
+         * {@code TlsIdentity.of(privateKey, List.of(serverCertificate, intermediateCa))}. Clients
+         * then trust it with {@code RemoteNode.builder(..).trustedCertificates(rootCa)}, which
+         * checks, as HTTPS does, the validity dates, the chain and that a subject alternative
+         * name of the certificate is the host they dial; or they pin its fingerprint
+         * ({@link BlazeServer#tlsFingerprint()}). Ignored with {@link #tls(boolean) tls(false)}.
+         *
+         * @param identity the private key and the certificate chain, the server's certificate first
+         * @return this builder
+         */
         public Builder identity(TlsIdentity identity) {
             this.identity = Objects.requireNonNull(identity, "identity");
             return this;
