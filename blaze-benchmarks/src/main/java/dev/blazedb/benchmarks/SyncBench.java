@@ -84,6 +84,26 @@ public final class SyncBench {
     private static final List<String> TRANSPORTS = List.of("memory", "uds", "tcp", "tcp-tls-e2e");
 
     /**
+     * A harness's command line: with {@code -h} or {@code --help} prints {@code usage} and
+     * returns null; otherwise the parsed options, or, when they do not parse, prints why and the
+     * usage and exits with status 2.
+     */
+    static <T> T optionsOrExit(String[] args, String usage, java.util.function.Function<String[], T> parse) {
+        if (Arrays.asList(args).contains("-h") || Arrays.asList(args).contains("--help")) {
+            System.out.println(usage);
+            return null;
+        }
+        try {
+            return parse.apply(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(usage);
+            System.exit(2);
+            return null;
+        }
+    }
+
+    /**
      * Parses {@code --name value} pairs, the harnesses' way of taking options.
      *
      * @param args the command line
@@ -563,17 +583,8 @@ public final class SyncBench {
      * @param args see the class documentation
      */
     public static void main(String[] args) throws IOException {
-        if (Arrays.asList(args).contains("-h") || Arrays.asList(args).contains("--help")) {
-            System.out.println(USAGE);
-            return;
-        }
-        Options o;
-        try {
-            o = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
+        Options o = optionsOrExit(args, USAGE, Options::parse);
+        if (o == null) {
             return;
         }
         System.out.println("SyncBench on " + o.transport + ", " + o.describeStorage() + "; " + MachineFacts.probe().describe());

@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -241,17 +240,8 @@ public final class TcpBench {
      * @param args see the class comment
      */
     public static void main(String[] args) throws IOException {
-        if (Arrays.asList(args).contains("-h") || Arrays.asList(args).contains("--help")) {
-            System.out.println(USAGE);
-            return;
-        }
-        Options o;
-        try {
-            o = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
+        Options o = SyncBench.optionsOrExit(args, USAGE, Options::parse);
+        if (o == null) {
             return;
         }
         System.out.println("TcpBench on " + MachineFacts.probe().describe());
