@@ -29,6 +29,11 @@ import java.util.Optional;
  * the fingerprint seen first for this host, port and database is remembered beside the client's
  * database ({@code <file>.known-hosts}; in memory for an in-memory database) and a different one
  * later is refused with {@link CertificateMismatchException}, as SSH does with known hosts.
+ * A pinned or remembered certificate is the server's identity by itself: its validity dates and
+ * host names are not checked. Trust from CAs is checked as HTTPS does: the certificate must be
+ * within its validity dates, chain to a trusted CA and name the host dialled (a subject
+ * alternative name: DNS name or IP address); each failure is a
+ * {@link CertificateMismatchException} saying which.
  * {@code useTLS = false} sends everything in the clear at the TCP level (frames are still
  * sealed end to end with {@link EncryptionMode#E2E_ONLY}) and is logged as a warning.
  *
@@ -185,13 +190,18 @@ public final class RemoteNode {
             return this;
         }
 
-        /** Trusts server certificates signed by one of these (CA) certificates. */
+        /**
+         * Trusts server certificates signed by one of these (CA) certificates, checked as HTTPS
+         * does: validity dates, the chain, and the host name (a subject alternative name of the
+         * server's certificate must be the host given to {@link RemoteNode#builder}). A server
+         * that fails any is refused with {@link CertificateMismatchException}.
+         */
         public Builder trustedCertificates(Collection<X509Certificate> certificates) {
             this.trustedCertificates = List.copyOf(certificates);
             return this;
         }
 
-        /** Trusts server certificates signed by one of these (CA) certificates. */
+        /** Trusts server certificates signed by one of these (CA) certificates; see {@link #trustedCertificates(Collection)}. */
         public Builder trustedCertificates(X509Certificate... certificates) {
             return trustedCertificates(Arrays.asList(certificates));
         }

@@ -86,6 +86,50 @@ public final class SyncBench {
     private static final List<String> TRANSPORTS = List.of("memory", "uds", "tcp", "tcp-tls-e2e");
 
     /**
+     * A harness's command line: with {@code -h} or {@code --help} prints {@code usage} and
+     * returns null; otherwise the parsed options, or, when they do not parse, prints why and the
+     * usage and exits with status 2.
+     */
+    static <T> T optionsOrExit(String[] args, String usage, java.util.function.Function<String[], T> parse) {
+        if (Arrays.asList(args).contains("-h") || Arrays.asList(args).contains("--help")) {
+            System.out.println(usage);
+            return null;
+        }
+        try {
+            return parse.apply(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(usage);
+            System.exit(2);
+            return null;
+        }
+    }
+
+    /**
+     * Parses {@code --name value} pairs, the harnesses' way of taking options.
+     *
+     * @param args the command line
+     * @param known the option names (without {@code --})
+     * @return the values by name, in the order given
+     * @throws IllegalArgumentException on an unknown option or one without a value
+     */
+    static Map<String, String> namedArguments(String[] args, List<String> known) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("bad argument: " + a);
+            }
+            String name = a.substring(2);
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("unknown option " + a);
+            }
+            m.put(name, args[++i]);
+        }
+        return m;
+    }
+
+    /**
      * The options; see the class comment.
      *
      * @param transport the transport (only {@code memory} so far)
@@ -111,18 +155,7 @@ public final class SyncBench {
          * @throws IllegalArgumentException naming the bad argument
          */
         public static Options parse(String... args) {
-            Map<String, String> m = new LinkedHashMap<>();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (!a.startsWith("--") || i + 1 >= args.length) {
-                    throw new IllegalArgumentException("bad argument: " + a);
-                }
-                String name = a.substring(2);
-                if (!OPTION_NAMES.contains(name)) {
-                    throw new IllegalArgumentException("unknown option " + a);
-                }
-                m.put(name, args[++i]);
-            }
+            Map<String, String> m = namedArguments(args, OPTION_NAMES);
             Options o;
             try {
                 o = new Options(m.getOrDefault("transport", "memory"), intOf(m, "runs", 3), intOf(m, "rate", 10_000),
@@ -152,7 +185,8 @@ public final class SyncBench {
             return o;
         }
 
-        private static int intOf(Map<String, String> m, String k, int def) {
+        /** The integer option {@code k} ({@code _} allowed as a separator), or {@code def}. */
+        static int intOf(Map<String, String> m, String k, int def) {
             return m.containsKey(k) ? Integer.parseInt(m.get(k).replace("_", "")) : def;
         }
 
@@ -558,17 +592,8 @@ public final class SyncBench {
      * @param args see the class documentation
      */
     public static void main(String[] args) throws IOException {
-        if (Arrays.asList(args).contains("-h") || Arrays.asList(args).contains("--help")) {
-            System.out.println(USAGE);
-            return;
-        }
-        Options o;
-        try {
-            o = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
+        Options o = optionsOrExit(args, USAGE, Options::parse);
+        if (o == null) {
             return;
         }
         System.out.println("SyncBench on " + o.transport + ", " + o.describeStorage() + "; " + MachineFacts.probe().describe());
@@ -655,7 +680,8 @@ public final class SyncBench {
         return String.format(Locale.ROOT, f, a);
     }
 
-    private static void row(StringBuilder sb, String metric, String bar, String claim, String measured, boolean ok) {
+    /** A row of the report's table: metric, bar, the guide's claim, measured, whether it meets the bar. */
+    static void row(StringBuilder sb, String metric, String bar, String claim, String measured, boolean ok) {
         sb.append("| ").append(metric).append(" | ").append(bar).append(" | ").append(claim).append(" | ").append(measured)
                 .append(" | ").append(ok ? "yes" : "**no**").append(" |\n");
     }
@@ -696,7 +722,7 @@ public final class SyncBench {
     }
 
     /** A JSON number with {@code digits} decimals, or null (JSON has no NaN). */
-    private static String num(double v, int digits) {
+    static String num(double v, int digits) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + digits + "f", v) : "null";
     }
 }

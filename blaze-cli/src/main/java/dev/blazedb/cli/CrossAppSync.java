@@ -7,6 +7,9 @@ import dev.blazedb.NodeId;
 import dev.blazedb.SyncRole;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -75,37 +78,83 @@ final class CrossAppSync {
     }
 
     /**
+     * What a command does with the open database when it does not register it itself (a
+     * {@code BlazeServer} has a topology of its own); returns a status line. What it opens and
+     * what must stay open while changes are printed goes to {@code closeLater}.
+     */
+    interface Open {
+        String start(BlazeDBClient db, Consumer<AutoCloseable> closeLater);
+    }
+
+    /**
      * Opens the database, registers it with {@code role}, runs {@code start} (printing its status
      * line on standard error) and then prints the changes that arrive; closes everything on failure.
      */
     int run(DatabaseOptions database, CliEnvironment environment, CommandSpec spec, SyncRole role, Start start) {
+        return run(database, environment, spec, (db, closeLater) -> {
+            BlazeTopology topology = new BlazeTopology();
+            closeLater.accept(topology);
+            return start.start(topology, topology.register(db, DatabaseOptions.databaseName(database.file), role).block(TIMEOUT));
+        });
+    }
+
+    /**
+     * Opens the database, runs {@code start} (printing its status line on standard error) and then
+     * prints the changes that arrive. What {@code start} handed to be closed later is closed, last
+     * given first, before the database: on failure, at the end, and on Ctrl-C.
+     */
+    int run(DatabaseOptions database, CliEnvironment environment, CommandSpec spec, Open start) {
         BlazeDBClient db = database.open(environment, true);
         long before = db.lastSequence();
-        BlazeTopology topology = new BlazeTopology();
+        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        AutoCloseable closeAll = () -> {
+            RuntimeException failure = null;
+            for (AutoCloseable r; (r = resources.pollFirst()) != null; ) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    if (failure == null) {
+                        failure = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            db.close();
+            if (failure != null) {
+                throw failure;
+            }
+        };
         try {
-            NodeId id = topology.register(db, DatabaseOptions.databaseName(database.file), role).block(TIMEOUT);
+            String status = start.start(db, resources::addFirst);
             PrintWriter err = spec.commandLine().getErr();
-            err.println(start.start(topology, id));
+            err.println(status);
             err.flush();
         } catch (RuntimeException e) {
-            topology.close();
-            db.close();
+            try {
+                closeAll.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
-        printChanges(db, before, topology, spec.commandLine().getOut());
+        printChanges(db, before, closeAll, spec.commandLine().getOut());
         return ExitCodes.OK;
     }
 
     /**
      * Prints the database's remote changes as they arrive until {@link #count} of them did (or
-     * forever), closing {@code topology} and {@code db} on the way out, Ctrl-C included.
+     * forever), then runs {@code closeAll} (which closes the database too), Ctrl-C included.
      */
-    void printChanges(BlazeDBClient db, long afterSequence, BlazeTopology topology, PrintWriter out) {
+    private void printChanges(BlazeDBClient db, long afterSequence, AutoCloseable closeAll, PrintWriter out) {
         AtomicBoolean closed = new AtomicBoolean();
         Runnable close = () -> {
             if (closed.compareAndSet(false, true)) {
-                topology.close();
-                db.close();
+                try {
+                    closeAll.close();
+                } catch (Exception e) {
+                    throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+                }
             }
         };
         Thread hook = new Thread(close, "blaze-shutdown");

@@ -2,8 +2,6 @@ package dev.blazedb.cli;
 
 import dev.blazedb.CrossAppListener;
 import dev.blazedb.SyncRole;
-import dev.blazedb.BlazeDBClient;
-import dev.blazedb.BlazeTopology;
 import dev.blazedb.transport.tcp.BlazeServer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -78,28 +76,15 @@ final class ServeCommand implements Callable<Integer> {
             b.allowUnauthenticated();
             err.println("warning: no --token-file: any client that reaches the port may sync");
         }
-        BlazeDBClient db = database.open(root.environment(), true);
-        long before = db.lastSequence();
-        BlazeTopology topology = new BlazeTopology();
-        BlazeServer server = b.localDB(db).build();
-        try {
+        return sync.run(database, root.environment(), spec, (db, closeLater) -> {
+            BlazeServer server = b.localDB(db).build();
+            closeLater.accept(server);
             server.start().block(CrossAppSync.TIMEOUT);
-        } catch (RuntimeException e) {
-            server.close();
-            topology.close();
-            db.close();
-            throw e;
-        }
-        err.println("serving " + database.file + " as '" + announced + "' on " + host + ":" + server.port()
-                + (sync.noTls ? " (no TLS)" : " (TLS, SHA-256 " + server.tlsFingerprint() + ")"));
-        err.println("connect with: blaze connect --db FILE HOST:" + server.port() + "/" + announced
-                + (token != null ? " --token-file FILE" : "") + (sync.noTls ? " --no-tls" : " --fingerprint " + server.tlsFingerprint()));
-        err.flush();
-        try {
-            sync.printChanges(db, before, topology, spec.commandLine().getOut());
-        } finally {
-            server.close();
-        }
-        return ExitCodes.OK;
+            // Two status lines: where it serves, and how to connect.
+            return "serving " + database.file + " as '" + announced + "' on " + host + ":" + server.port()
+                    + (sync.noTls ? " (no TLS)" : " (TLS, SHA-256 " + server.tlsFingerprint() + ")") + System.lineSeparator()
+                    + "connect with: blaze connect --db FILE HOST:" + server.port() + "/" + announced
+                    + (token != null ? " --token-file FILE" : "") + (sync.noTls ? " --no-tls" : " --fingerprint " + server.tlsFingerprint());
+        });
     }
 }

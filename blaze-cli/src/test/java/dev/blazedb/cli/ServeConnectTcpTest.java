@@ -1,18 +1,14 @@
 package dev.blazedb.cli;
 
+import static dev.blazedb.cli.ServeFixture.WITH_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.blazedb.Argon2Params;
-import dev.blazedb.BlazeDBClient;
-import dev.blazedb.BlazeOptions;
-import dev.blazedb.data.BlazeDataRecord;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,19 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code blaze serve --port} and {@code blaze connect HOST:PORT/DB} over real TCP with TLS and a token. */
 class ServeConnectTcpTest {
 
-    private static final String PASSWORD = "s3cret-passw0rd";
-    private static final CliEnvironment WITH_PASSWORD = CliEnvironment.of(Map.of("BLAZE_PASSWORD", PASSWORD));
-
     @TempDir
     Path dir;
 
     private Path database(String name, String message) {
-        Path file = dir.resolve(name + ".blazedb");
-        try (BlazeDBClient db = BlazeDBClient.open(name, file, PASSWORD.toCharArray(),
-                BlazeOptions.builder().argon2(Argon2Params.of(64, 1, 1)).build())) {
-            db.insert(BlazeDataRecord.builder().put("message", message).build());
-        }
-        return file;
+        return new ServeFixture(dir).database(name, message);
     }
 
     private static int freePort() throws IOException {
@@ -52,15 +40,7 @@ class ServeConnectTcpTest {
         Files.writeString(token, "tcp-cli-token\n");
         int port = freePort();
 
-        CompletableFuture<CliRun> serving = CompletableFuture.supplyAsync(() -> CliRun.run(WITH_PASSWORD,
-                "serve", "--db", server.toString(), "--port", String.valueOf(port), "--host", "127.0.0.1",
-                "--token-file", token.toString(), "--count", "1"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!listening(port)) {
-            assertThat(serving).as("serve is still running").isNotDone();
-            assertThat(System.nanoTime()).as("the port opens").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        CompletableFuture<CliRun> serving = serveOnPort(server, port, token);
 
         CliRun connect = CliRun.run(WITH_PASSWORD, "connect", "--db", client.toString(), "127.0.0.1:" + port + "/server",
                 "--token-file", token.toString(), "--json", "--count", "1");
@@ -84,19 +64,24 @@ class ServeConnectTcpTest {
         Files.writeString(good, "right-token\n");
         Files.writeString(bad, "wrong-token\n");
         int port = freePort();
-        CompletableFuture<CliRun> serving = CompletableFuture.supplyAsync(() -> CliRun.run(WITH_PASSWORD,
-                "serve", "--db", server.toString(), "--port", String.valueOf(port), "--host", "127.0.0.1",
-                "--token-file", good.toString(), "--count", "1"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!listening(port)) {
-            assertThat(System.nanoTime()).as("the port opens").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        CompletableFuture<CliRun> serving = serveOnPort(server, port, good);
         CliRun connect = CliRun.run(WITH_PASSWORD, "connect", "--db", client.toString(), "127.0.0.1:" + port + "/server2",
                 "--token-file", bad.toString(), "--count", "1");
         assertThat(connect.exitCode()).isNotZero();
         assertThat(connect.err()).contains("InvalidToken").doesNotContain("wrong-token");
-        serving.cancel(true);
+        // The right token gets in; its change ends the serve (--count 1), which had none from the wrong one.
+        CliRun right = CliRun.run(WITH_PASSWORD, "connect", "--db", client.toString(), "127.0.0.1:" + port + "/server2",
+                "--token-file", good.toString(), "--count", "1");
+        assertThat(right.exitCode()).as("%s", right).isZero();
+        CliRun serve = serving.get(60, TimeUnit.SECONDS);
+        assertThat(serve.exitCode()).as("%s", serve).isZero();
+        assertThat(serve.out().lines()).singleElement().satisfies(line -> assertThat(line).contains("\"y\""));
+    }
+
+    /** {@code blaze serve --port} with a token file, running in the background once the port is open. */
+    private static CompletableFuture<CliRun> serveOnPort(Path db, int port, Path token) throws InterruptedException {
+        return ServeFixture.serveUntil(() -> listening(port), "the port opens", "serve", "--db", db.toString(), "--port",
+                String.valueOf(port), "--host", "127.0.0.1", "--token-file", token.toString(), "--count", "1");
     }
 
     private static boolean listening(int port) {

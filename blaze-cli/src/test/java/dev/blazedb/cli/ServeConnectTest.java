@@ -1,14 +1,10 @@
 package dev.blazedb.cli;
 
+import static dev.blazedb.cli.ServeFixture.WITH_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.blazedb.Argon2Params;
-import dev.blazedb.BlazeDBClient;
-import dev.blazedb.BlazeOptions;
-import dev.blazedb.data.BlazeDataRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -18,20 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code blaze serve} and {@code blaze connect} over a real Unix socket, both in this JVM. */
 class ServeConnectTest {
 
-    private static final String PASSWORD = "s3cret-passw0rd";
-    private static final CliEnvironment WITH_PASSWORD = CliEnvironment.of(Map.of("BLAZE_PASSWORD", PASSWORD));
-
     @TempDir
     Path dir;
 
-    /** A database with one record, made with a cheap key derivation (the cost is kept in the file). */
     private Path database(String name, String message) {
-        Path file = dir.resolve(name + ".blazedb");
-        try (BlazeDBClient db = BlazeDBClient.open(name, file, PASSWORD.toCharArray(),
-                BlazeOptions.builder().argon2(Argon2Params.of(64, 1, 1)).build())) {
-            db.insert(BlazeDataRecord.builder().put("message", message).build());
-        }
-        return file;
+        return new ServeFixture(dir).database(name, message);
     }
 
     @Test
@@ -41,14 +28,8 @@ class ServeConnectTest {
         Path b = database("app2", "Hello from App 2!");
         Path socket = dir.resolve("sync").resolve("blazedb.sock");
 
-        CompletableFuture<CliRun> serving = CompletableFuture.supplyAsync(() -> CliRun.run(WITH_PASSWORD,
-                "serve", "--db", a.toString(), "--socket", socket.toString(), "--count", "1"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(socket)) {
-            assertThat(serving).as("serve is still running").isNotDone();
-            assertThat(System.nanoTime()).as("the socket appears").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        CompletableFuture<CliRun> serving = ServeFixture.serveUntil(() -> Files.exists(socket), "the socket appears",
+                "serve", "--db", a.toString(), "--socket", socket.toString(), "--count", "1");
 
         CliRun connect = CliRun.run(WITH_PASSWORD, "connect", "--db", b.toString(), "--socket", socket.toString(),
                 "--json", "--count", "1");

@@ -5,6 +5,8 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
@@ -19,8 +21,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *
  * <p>An {@link X509ExtendedTrustManager}, so the JDK does not wrap it with its own host-name
  * check: pinning and known hosts identify the server by its exact certificate, which a
- * self-signed identity cannot match to a host name anyway. With CAs, the JDK's PKIX manager
- * decides (and the TLS layer keeps host-name verification on).
+ * self-signed identity cannot match to a host name anyway, and neither validity dates nor host
+ * names are checked for them (the certificate itself is the identity, as with SSH host keys).
+ * With CAs, the JDK's PKIX manager decides as for HTTPS: validity dates, the chain to a trusted
+ * CA, and the host name (the TLS layer turns host-name verification on); the error says which.
  *
  * <p>A refused certificate throws a {@link CertificateException} whose cause is a
  * {@link CertificateMismatchException}; the transport unwraps it so the caller sees the latter.
@@ -82,12 +86,7 @@ public final class ServerTrust extends X509ExtendedTrustManager {
         }
         String actual = Fingerprints.sha256(chain[0]);
         if (cas != null) {
-            try {
-                cas.checkServerTrusted(chain, authType, engine);
-            } catch (CertificateException e) {
-                throw new CertificateException(e.getMessage(), new CertificateMismatchException("the certificate of " + key
-                        + " (SHA-256 " + actual + ") is not signed by a trusted certificate: " + e.getMessage(), null, actual));
-            }
+            checkWithAuthorities(chain, authType, engine, actual);
             return;
         }
         String expected = pinned != null ? pinned : knownHosts.rememberIfAbsent(key, actual);
@@ -98,6 +97,46 @@ public final class ServerTrust extends X509ExtendedTrustManager {
                             + " was trusted on first use; if the server's identity really changed, remove its line from the known hosts";
             throw new CertificateException(why, new CertificateMismatchException(why, expected, actual));
         }
+    }
+
+    /**
+     * PKIX against the trusted CAs, as HTTPS does, in three steps so that the error says which
+     * one failed: every certificate of the chain within its validity dates; the chain signed by a
+     * trusted CA; the server's certificate naming the host the client dialled (when the engine
+     * asks for host-name verification, which the TCP transport does with CAs).
+     */
+    private void checkWithAuthorities(X509Certificate[] chain, String authType, SSLEngine engine, String actual)
+            throws CertificateException {
+        for (X509Certificate c : chain) {
+            try {
+                c.checkValidity();
+            } catch (CertificateExpiredException | CertificateNotYetValidException e) {
+                boolean expired = e instanceof CertificateExpiredException;
+                throw refused(actual, "the certificate of " + key + " (SHA-256 " + actual + ") "
+                        + (c == chain[0] ? "" : "has an issuer '" + c.getSubjectX500Principal().getName() + "' that ")
+                        + (expired ? "expired on " + c.getNotAfter().toInstant() : "is not valid before " + c.getNotBefore().toInstant()), e);
+            }
+        }
+        try {
+            cas.checkServerTrusted(chain, authType);
+        } catch (CertificateException e) {
+            throw refused(actual, "the certificate of " + key + " (SHA-256 " + actual + ") is not signed by a trusted"
+                    + " certificate: " + e.getMessage(), e);
+        }
+        if (engine != null) {
+            try {
+                cas.checkServerTrusted(chain, authType, engine); // the chain passed above: what is left is the name
+            } catch (CertificateException e) {
+                throw refused(actual, "the certificate of " + key + " (SHA-256 " + actual + ") is not issued for the host"
+                        + " name '" + engine.getPeerHost() + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static CertificateException refused(String actual, String why, CertificateException jdk) {
+        CertificateMismatchException mismatch = new CertificateMismatchException(why, null, actual);
+        mismatch.addSuppressed(jdk);
+        return new CertificateException(why, mismatch);
     }
 
     @Override

@@ -62,6 +62,7 @@ public final class BlazeServer implements AutoCloseable {
     private final SyncPolicy policy;
     private final BlazeTopology.Options topologyOptions;
     private final boolean advertise;
+    private final ServerMetrics metrics;
 
     private volatile BlazeTopology topology;
     /** Withdraws the mDNS advertisement; null when not advertised. */
@@ -107,6 +108,7 @@ public final class BlazeServer implements AutoCloseable {
             throw new IllegalArgumentException("a port is 0..65535: " + b.port);
         }
         SecureSession.Config.builder(NodeId.random(), database); // validates the name early
+        this.metrics = ServerMetrics.of(b.meterRegistry, database);
     }
 
     /**
@@ -145,12 +147,19 @@ public final class BlazeServer implements AutoCloseable {
                     .encryption(encryptionMode)
                     .handshakeTimeout(handshakeTimeout)
                     .build();
-            ServerTransport raw = TcpServerTransport.create(host, requestedPort, maxFrameLength, id, maxConnections);
-            ServerTransport secure = SecureSession.server(raw, config);
+            ServerTransport raw = TcpServerTransport.create(host, requestedPort, maxFrameLength, id, maxConnections, metrics);
+            // SecureSession.server(raw, config), with the handshake metered when there are meters.
+            ServerTransport secure = acceptor -> raw.bind(c -> {
+                Mono<DuplexConnection> handshake = SecureSession.server(c, config);
+                return (c instanceof MeteredConnection m ? m.meterHandshake(handshake) : handshake)
+                        .onErrorResume(e -> Mono.empty())
+                        .flatMap(acceptor::accept);
+            });
             return t.register(localDB, database, SyncRole.SERVER)
                     .flatMap(node -> t.listen(node, secure, policy))
                     .doOnNext(l -> {
                         listener = l;
+                        metrics.started();
                         port = ((InetSocketAddress) l.address()).getPort();
                         LOG.info("BlazeServer '{}' listening on {}:{}{}", database, host, port,
                                 identity != null ? " (TLS, SHA-256 " + identity.fingerprint() + ")" : " (no TLS)");
@@ -159,7 +168,10 @@ public final class BlazeServer implements AutoCloseable {
                     .then(Mono.defer(() -> advertise
                             ? ServerAdvertiser.load().advertise(this).doOnNext(a -> advertisement = a).then()
                             : Mono.<Void>empty()).subscribeOn(Schedulers.boundedElastic()))
-                    .doOnError(e -> t.close())
+                    .doOnError(e -> {
+                        metrics.stopped();
+                        t.close();
+                    })
                     .then();
         }).subscribeOn(Schedulers.boundedElastic());
     }
@@ -255,6 +267,7 @@ public final class BlazeServer implements AutoCloseable {
                     .onErrorResume(e -> Mono.empty())
                     .then(Mono.fromRunnable(() -> {
                         l.dispose();
+                        metrics.stopped();
                         BlazeTopology t = topology;
                         topology = null;
                         if (t != null) {
@@ -302,6 +315,7 @@ public final class BlazeServer implements AutoCloseable {
         private EncryptionMode encryptionMode = EncryptionMode.SMART_PROXY;
         private SyncPolicy policy = new SyncPolicy();
         private BlazeTopology.Options topologyOptions = BlazeTopology.Options.defaults();
+        private Object meterRegistry;
 
         private Builder() {
         }
@@ -361,7 +375,18 @@ public final class BlazeServer implements AutoCloseable {
             return this;
         }
 
-        /** A TLS identity to present instead of the one kept beside the database. */
+        /**
+         * A TLS identity to present instead of the one generated and kept beside the database,
+         * for example a certificate issued by the user's own CA:
+         * {@code TlsIdentity.of(privateKey, List.of(serverCertificate, intermediateCa))}. Clients
+         * then trust it with {@code RemoteNode.builder(..).trustedCertificates(rootCa)}, which
+         * checks, as HTTPS does, the validity dates, the chain and that a subject alternative
+         * name of the certificate is the host they dial; or they pin its fingerprint
+         * ({@link BlazeServer#tlsFingerprint()}). Ignored with {@link #tls(boolean) tls(false)}.
+         *
+         * @param identity the private key and the certificate chain, the server's certificate first
+         * @return this builder
+         */
         public Builder identity(TlsIdentity identity) {
             this.identity = Objects.requireNonNull(identity, "identity");
             return this;
@@ -409,6 +434,23 @@ public final class BlazeServer implements AutoCloseable {
         /** Options of the server's topology, such as a meter registry for {@code blaze.sync.*}. */
         public Builder topologyOptions(BlazeTopology.Options options) {
             this.topologyOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * Records the server's {@code blaze.transport.*} meters in {@code registry}: connections
+         * accepted, active and refused (by reason), handshake time, bytes and frames in and out
+         * (docs/tcp-security.md, "Meters"). Micrometer is an optional dependency: without this
+         * call it is never loaded and the server adds nothing to its connections. The counters stay
+         * registered when the server stops, so counts carry over a restart; the active-connections
+         * gauge is there while the server serves. For the sync meters
+         * ({@code blaze.sync.*}) give the registry to {@link #topologyOptions} as well.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
             return this;
         }
 

@@ -3,11 +3,13 @@ package dev.blazedb.transport.tcp;
 import dev.blazedb.internal.netty.NettyDuplexConnection;
 import dev.blazedb.transport.BoundServer;
 import dev.blazedb.transport.ConnectionAcceptor;
+import dev.blazedb.transport.DuplexConnection;
 import dev.blazedb.transport.LimitExceededException;
 import dev.blazedb.transport.ServerTransport;
 import dev.blazedb.transport.TransportException;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.AttributeKey;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Objects;
@@ -52,8 +54,15 @@ public final class TcpServerTransport implements ServerTransport {
     private final int maxFrameLength;
     private final SslContext ssl;
     private final int maxConnections;
+    private final ServerMetrics metrics;
 
-    private TcpServerTransport(String host, int port, int maxFrameLength, SslContext ssl, int maxConnections) {
+    /** When a channel was accepted (System.nanoTime()), set only with metrics. */
+    private static final AttributeKey<Long> ACCEPTED_AT = AttributeKey.valueOf("blaze.acceptedAt");
+    /** Set once a channel reached {@code handle} (its TLS handshake, if any, passed). */
+    private static final AttributeKey<Boolean> HANDLED = AttributeKey.valueOf("blaze.handled");
+
+    private TcpServerTransport(String host, int port, int maxFrameLength, SslContext ssl, int maxConnections,
+                               ServerMetrics metrics) {
         this.host = Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("a port is 0..65535: " + port);
@@ -65,6 +74,7 @@ public final class TcpServerTransport implements ServerTransport {
         this.maxFrameLength = maxFrameLength;
         this.ssl = ssl;
         this.maxConnections = maxConnections;
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
@@ -78,7 +88,7 @@ public final class TcpServerTransport implements ServerTransport {
      * @return the transport
      */
     public static TcpServerTransport create(String host, int port, int maxFrameLength, SslContext ssl, int maxConnections) {
-        return new TcpServerTransport(host, port, maxFrameLength, ssl, maxConnections);
+        return new TcpServerTransport(host, port, maxFrameLength, ssl, maxConnections, ServerMetrics.NOOP);
     }
 
     /**
@@ -93,8 +103,14 @@ public final class TcpServerTransport implements ServerTransport {
      */
     public static TcpServerTransport create(String host, int port, int maxFrameLength, TlsIdentity identity,
                                             int maxConnections) {
+        return create(host, port, maxFrameLength, identity, maxConnections, ServerMetrics.NOOP);
+    }
+
+    /** As {@link #create(String, int, int, TlsIdentity, int)}, recording in {@code metrics} (BlazeServer). */
+    static TcpServerTransport create(String host, int port, int maxFrameLength, TlsIdentity identity,
+                                     int maxConnections, ServerMetrics metrics) {
         return new TcpServerTransport(host, port, maxFrameLength, identity == null ? null : Tls.server(identity),
-                maxConnections);
+                maxConnections, metrics);
     }
 
     @Override
@@ -109,6 +125,20 @@ public final class TcpServerTransport implements ServerTransport {
                     .childOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                     .childOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
                     .handle((in, out) -> bound.accept((Connection) in, acceptor));
+            if (metrics.enabled()) {
+                MeteredConnection.ByteCounter counter = new MeteredConnection.ByteCounter(metrics);
+                // Runs after Reactor Netty has set up the pipeline (TLS included): first place is
+                // closest to the socket, so the counter sees the bytes on the network.
+                server = server.doOnChannelInit((observer, channel, remote) -> {
+                    channel.attr(ACCEPTED_AT).set(System.nanoTime());
+                    channel.pipeline().addFirst(MeteredConnection.ByteCounter.NAME, counter);
+                    channel.closeFuture().addListener(f -> {
+                        if (channel.attr(HANDLED).get() == null) {
+                            metrics.refused(ServerMetrics.Refusal.TLS_HANDSHAKE);
+                        }
+                    });
+                });
+            }
             if (ssl != null) {
                 server = server.secure(spec -> spec.sslContext(ssl).handshakeTimeout(Tls.HANDSHAKE_TIMEOUT));
             }
@@ -131,21 +161,25 @@ public final class TcpServerTransport implements ServerTransport {
 
         Mono<Void> accept(Connection connection, ConnectionAcceptor acceptor) {
             NettyDuplexConnection d = new NettyDuplexConnection(connection, maxFrameLength, null);
+            connection.channel().attr(HANDLED).set(Boolean.TRUE);
             if (disposed) {
                 d.dispose();
                 return d.onClose();
             }
             if (count.incrementAndGet() > maxConnections) {
                 count.decrementAndGet();
+                metrics.refused(ServerMetrics.Refusal.MAX_CONNECTIONS);
                 LOG.warn("refusing {}: the server has its limit of {} connections open", d.remoteAddress(), maxConnections);
                 d.closeWithError(new LimitExceededException("the server at " + host + ":" + port + " has its limit of "
                         + maxConnections + " connections open; try again later"));
                 return d.onClose();
             }
             open.add(d);
+            metrics.accepted();
             d.onClose().subscribe(null, null, () -> {
                 open.remove(d);
                 count.decrementAndGet();
+                metrics.closed();
             });
             if (disposed) {
                 d.dispose();
@@ -153,7 +187,9 @@ public final class TcpServerTransport implements ServerTransport {
             }
             Mono<Void> accepted;
             try {
-                accepted = Objects.requireNonNull(acceptor.accept(d), "the acceptor returned null");
+                Long acceptedAt = connection.channel().attr(ACCEPTED_AT).get();
+                DuplexConnection handed = acceptedAt == null ? d : new MeteredConnection(d, metrics, acceptedAt);
+                accepted = Objects.requireNonNull(acceptor.accept(handed), "the acceptor returned null");
             } catch (RuntimeException e) {
                 accepted = Mono.error(e);
             }

@@ -17,6 +17,7 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -37,6 +38,7 @@ import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -97,24 +99,57 @@ public final class TlsIdentity {
      * @return the identity
      */
     public static TlsIdentity selfSigned(String commonName) {
+        KeyPair kp = newKeyPair();
+        X500Name name = distinguishedName(commonName);
+        Instant now = Instant.now();
+        X509Certificate cert = certificate(name, kp.getPublic(), name, kp.getPrivate(), now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(3650)), false, LOOPBACK_NAMES);
+        return new TlsIdentity(kp.getPrivate(), List.of(cert));
+    }
+
+    /** The names of the self-signed certificate: {@code localhost} and the loopback address. */
+    static final List<GeneralName> LOOPBACK_NAMES = List.of(
+            new GeneralName(GeneralName.dNSName, "localhost"),
+            new GeneralName(GeneralName.iPAddress, InetAddress.getLoopbackAddress().getHostAddress()));
+
+    /** A fresh P-256 key pair. */
+    static KeyPair newKeyPair() {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
-            KeyPair kp = g.generateKeyPair();
-            X500Name name = new X500Name("CN=" + commonName.replaceAll("[,=+<>#;\"\\\\]", "_"));
-            Instant now = Instant.now();
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name,
-                    new BigInteger(127, new SecureRandom()), Date.from(now.minus(Duration.ofDays(1))),
-                    Date.from(now.plus(Duration.ofDays(3650))), name, kp.getPublic());
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, "localhost"),
-                    new GeneralName(GeneralName.iPAddress, InetAddress.getLoopbackAddress().getHostAddress())}));
-            X509Certificate cert = new JcaX509CertificateConverter()
-                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
-            return new TlsIdentity(kp.getPrivate(), List.of(cert));
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate a P-256 key", e);
+        }
+    }
+
+    /** {@code CN=commonName}, with the characters that would change the name's structure replaced. */
+    static X500Name distinguishedName(String commonName) {
+        return new X500Name("CN=" + commonName.replaceAll("[,=+<>#;\"\\\\]", "_"));
+    }
+
+    /**
+     * An X.509 v3 certificate (Bouncy Castle, SHA256withECDSA) for {@code key}, signed by
+     * {@code signer}: self-signed when {@code issuer} is {@code subject}. A CA certificate
+     * ({@code ca}) may sign others; a leaf names the hosts it serves in {@code names} (the
+     * subject alternative names clients check their host name against).
+     */
+    static X509Certificate certificate(X500Name subject, PublicKey key, X500Name issuer, PrivateKey signer,
+                                       Instant notBefore, Instant notAfter, boolean ca, List<GeneralName> names) {
+        try {
+            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, new SecureRandom()),
+                    Date.from(notBefore), Date.from(notAfter), subject, key);
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+            if (ca) {
+                b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            }
+            if (!names.isEmpty()) {
+                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+            }
+            return new JcaX509CertificateConverter()
+                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
-            throw new IllegalStateException("cannot generate a TLS identity", e);
+            throw new IllegalStateException("cannot generate a certificate for " + subject, e);
         }
     }
 

@@ -16,8 +16,12 @@ import dev.blazedb.SyncPolicy;
 import dev.blazedb.SyncRole;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.bouncycastle.asn1.x509.GeneralName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -121,7 +125,76 @@ class BlazeServerIT {
                 .pinnedFingerprint("00".repeat(32)).build(), CertificateMismatchException.class);
     }
 
-    private void refused(RemoteNode remote, Class<? extends Throwable> expected) {
+    @Test
+    @DisplayName("a server with a certificate from the user's CA: a client trusting that CA syncs both ways, host name checked")
+    void trustedCa() {
+        TestCa ca = new TestCa("Blaze Test CA");
+        serveWith(ca.issue("ServerDB"));
+        UUID fromServer = Dbs.insert(serverDb, "from the server");
+        SyncConnection c = topology.connectRemote(clientNode(), RemoteNode.builder("127.0.0.1", server.port(), "ServerDB")
+                .authToken(TOKEN).trustedCertificates(ca.certificate()).build(), new SyncPolicy()).block(TIMEOUT);
+        UUID fromClient = Dbs.insert(clientDb, "from the client");
+        await("the records cross", () -> clientDb.fetch(fromServer).isPresent() && serverDb.fetch(fromClient).isPresent());
+        c.awaitIdle().block(TIMEOUT);
+        assertThat(Dbs.contents(clientDb)).isEqualTo(Dbs.contents(serverDb));
+        assertThat(dir.resolve("ClientDB.blazedb.known-hosts")).as("CA trust remembers nothing").doesNotExist();
+    }
+
+    @Test
+    @DisplayName("a certificate from another CA fails with CertificateMismatchException and neither database changes")
+    void otherCa() {
+        serveWith(new TestCa("Blaze Test CA").issue("ServerDB"));
+        Throwable e = refused(RemoteNode.builder("127.0.0.1", server.port(), "ServerDB").authToken(TOKEN)
+                .trustedCertificates(new TestCa("Another CA").certificate()).build(), CertificateMismatchException.class);
+        assertThat(e).hasMessageContaining("is not signed by a trusted certificate");
+        assertThat(((CertificateMismatchException) e).actualFingerprint()).isEqualTo(server.tlsFingerprint());
+    }
+
+    @Test
+    @DisplayName("with CA trust an expired server certificate is refused, saying it expired, and neither database changes")
+    void expiredWithCa() {
+        TestCa ca = new TestCa("Blaze Test CA");
+        Instant now = Instant.now();
+        serveWith(ca.issue("ServerDB", now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)), TlsIdentity.LOOPBACK_NAMES));
+        Throwable e = refused(RemoteNode.builder("127.0.0.1", server.port(), "ServerDB").authToken(TOKEN)
+                .trustedCertificates(ca.certificate()).build(), CertificateMismatchException.class);
+        assertThat(e).hasMessageContaining("expired on");
+    }
+
+    @Test
+    @DisplayName("with CA trust a certificate for another host name is refused, naming the host, and neither database changes")
+    void wrongHostWithCa() {
+        TestCa ca = new TestCa("Blaze Test CA");
+        Instant now = Instant.now();
+        serveWith(ca.issue("ServerDB", now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(1)),
+                List.of(new GeneralName(GeneralName.dNSName, "db.example.com"))));
+        Throwable e = refused(RemoteNode.builder("127.0.0.1", server.port(), "ServerDB").authToken(TOKEN)
+                .trustedCertificates(ca.certificate()).build(), CertificateMismatchException.class);
+        assertThat(e).hasMessageContaining("is not issued for the host name '127.0.0.1'");
+    }
+
+    @Test
+    @DisplayName("a pinned certificate is the identity by itself: expired and for another host, it still connects")
+    void pinnedIgnoresDatesAndNames() {
+        Instant now = Instant.now();
+        TlsIdentity expired = new TestCa("Blaze Test CA").issue("ServerDB", now.minus(Duration.ofDays(10)),
+                now.minus(Duration.ofDays(1)), List.of(new GeneralName(GeneralName.dNSName, "db.example.com")));
+        serveWith(expired);
+        topology.connectRemote(clientNode(), RemoteNode.builder("127.0.0.1", server.port(), "ServerDB").authToken(TOKEN)
+                .pinnedFingerprint(expired.fingerprint()).build(), new SyncPolicy()).block(TIMEOUT).disconnect().block(TIMEOUT);
+    }
+
+    /** Replaces the server with one presenting {@code identity}. */
+    private void serveWith(TlsIdentity identity) {
+        server.close();
+        server = BlazeServer.builder().database("ServerDB").host("127.0.0.1").port(0).localDB(serverDb).authToken(TOKEN)
+                .identity(identity).build();
+        server.start().block(TIMEOUT);
+        assertThat(server.tlsFingerprint()).isEqualTo(identity.fingerprint());
+    }
+
+    /** Connecting fails with {@code expected}; neither database changed. Returns the error. */
+    private Throwable refused(RemoteNode remote, Class<? extends Throwable> expected) {
         Dbs.insert(serverDb, "server-only record");
         Dbs.insert(clientDb, "client-only record");
         Set<String> serverBefore = Dbs.contents(serverDb);
@@ -129,8 +202,9 @@ class BlazeServerIT {
         long serverSeq = serverDb.lastSequence();
         long clientSeq = clientDb.lastSequence();
         NodeId me = clientNode();
+        Throwable[] error = new Throwable[1];
         StepVerifier.create(topology.connectRemote(me, remote, new SyncPolicy()))
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(expected))
+                .expectErrorSatisfies(e -> assertThat(error[0] = e).isInstanceOf(expected))
                 .verify(TIMEOUT);
         assertThat(topology.connections()).isEmpty();
         assertThat(server.connections()).isEmpty();
@@ -138,5 +212,6 @@ class BlazeServerIT {
         assertThat(Dbs.contents(clientDb)).isEqualTo(clientBefore);
         assertThat(serverDb.lastSequence()).isEqualTo(serverSeq);
         assertThat(clientDb.lastSequence()).isEqualTo(clientSeq);
+        return error[0];
     }
 }
