@@ -357,8 +357,14 @@ public final class NettyDuplexConnection implements DuplexConnection {
         @Override
         public void request(long n) {
             if (Operators.validate(n)) {
-                requested.getAndUpdate(r -> Operators.addCap(r, n));
-                onLoop(NettyDuplexConnection.this::drainReceive);
+                // Only a receiver that had no demand left can have frames waiting for this
+                // request: otherwise the event loop delivers what it reads at once (and a drain
+                // running now looks again after it counted what it emitted). Not handing every
+                // replenishing request(1) to the event loop saves a thread wake-up per frame.
+                long before = requested.getAndUpdate(r -> Operators.addCap(r, n));
+                if (before == 0) {
+                    onLoop(NettyDuplexConnection.this::drainReceive);
+                }
             }
         }
 
@@ -398,8 +404,10 @@ public final class NettyDuplexConnection implements DuplexConnection {
                             parseFrames(RECEIVE_PREFETCH_FRAMES);
                         }
                     }
-                    if (emitted != 0 && demand != Long.MAX_VALUE) {
-                        requested.addAndGet(-emitted);
+                    if (emitted != 0 && demand != Long.MAX_VALUE
+                            && requested.addAndGet(-emitted) > 0 && !inbound.isEmpty()) {
+                        // Demand that arrived while this pass ran did not schedule a drain.
+                        drainMissed = true;
                     }
                     if (inbound.isEmpty() && inboundEnded && !receiverCancelled) {
                         receiverTerminated = true;
