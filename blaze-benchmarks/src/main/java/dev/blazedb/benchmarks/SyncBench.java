@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +43,7 @@ import reactor.core.Disposable;
  * java -Xmx3g -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.SyncBench [options]
  *   --transport memory      memory; uds (a Unix domain socket between the two databases, both in
  *                           this process; the socket lives in a private temporary directory);
+ *                           uds-process (the same socket, with B in a second JVM: see below);
  *                           tcp (loopback, no TLS, frames not sealed) or tcp-tls-e2e
  *                           (loopback, TLS 1.3 and AES-256-GCM end to end): a BlazeServer serves A
  *   --runs 3                repetitions; the report gives medians and keeps every run in the JSON
@@ -58,11 +60,26 @@ import reactor.core.Disposable;
  *   --scenarios latency,throughput,initial   which scenarios to run
  * </pre>
  *
- * <p>Latency is open loop: change i is due at {@code start + i / rate}; the sender waits (spinning)
- * for that moment and inserts. Each latency goes into an HdrHistogram with
- * {@code recordValueWithExpectedInterval(latency, 1 / rate)}, which adds the samples a stalled
- * sender did not get to send (coordinated-omission correction). A second histogram measures from
- * the due time instead, the other common correction; both are in the JSON.
+ * <p>Latency is open loop: change i is due at {@code start + i / rate}; the sender waits for that
+ * moment (spinning, but yielding its core to any other runnable thread: on two cores a sender
+ * that keeps one busy leaves the sync pipeline's threads one core to share, and they queue) and
+ * inserts. The reported latency of change i is measured from its due time, not from when it was
+ * sent (docs/benchmarks.md): a sender that falls behind its schedule therefore counts the delay
+ * in the latency of every change it sent late, which is the coordinated-omission correction of an
+ * open-loop sender. The JSON and the per-run table also give, for comparison, the other common
+ * correction, {@code recordValueWithExpectedInterval(arrival - send, 1 / rate)}; it assumes a
+ * sender blocked by each change, which is wrong for a transport where {@code insert} returns
+ * before the change reaches B (sockets): there every latency above one interval adds phantom
+ * samples, and one stall of 300 ms adds three thousand of them at 10 K changes/s.
+ *
+ * <p>{@code uds-process}: B runs in a child JVM ({@link SyncBenchPeer}, started once per harness
+ * run with this JVM's {@code -X} / {@code -XX} options and class path); A listens with
+ * {@code listenCrossApp}, B connects with {@code connectCrossApp}. The child records the
+ * {@code System.nanoTime()} at which each remote change reaches B's {@code changes()} and hands
+ * the times back in a file; on Linux {@code System.nanoTime()} is {@code CLOCK_MONOTONIC}, one
+ * clock for all processes of the machine, so the harness computes every latency exactly as for
+ * the other transports (arrival minus send time, and minus due time). Throughput ends at the
+ * child's time of the last arrival; CPU time per change is both processes' together.
  *
  * <p>Records: five fields (uuid, a 32-character string, int, double, bool), 94 bytes in
  * BlazeBinary ({@link BenchmarkRecords#standard(long)}).
@@ -83,7 +100,7 @@ public final class SyncBench {
     private static final List<String> OPTION_NAMES = List.of("transport", "runs", "rate", "latency-seconds", "warmup-seconds",
             "changes", "warmup-changes", "batch", "initial", "storage", "durability", "out", "scenarios");
     private static final List<String> SCENARIOS = List.of("latency", "throughput", "initial");
-    private static final List<String> TRANSPORTS = List.of("memory", "uds", "tcp", "tcp-tls-e2e");
+    private static final List<String> TRANSPORTS = List.of("memory", "uds", "tcp", "tcp-tls-e2e", "uds-process");
 
     /**
      * A harness's command line: with {@code -h} or {@code --help} prints {@code usage} and
@@ -201,32 +218,64 @@ public final class SyncBench {
         }
     }
 
-    /** Two connected databases. */
+    /**
+     * Two connected databases: A always in this process, B here or, for {@code uds-process}, in
+     * the peer process.
+     */
     private static final class Pair implements AutoCloseable {
         final BlazeDBClient a;
+        /** B, when it is in this process; null with a peer process. */
         final BlazeDBClient b;
         final BlazeTopology topology = new BlazeTopology();
         final NodeId ia;
         final NodeId ib;
         final Path dir;
         final String transport;
+        final PeerProcess peer;
         SyncConnection connection;
         BlazeServer server;
 
-        Pair(Options o, boolean connect) throws IOException {
+        Pair(Options o, boolean connect, PeerProcess peer) throws IOException {
             transport = o.transport;
+            this.peer = transport.equals("uds-process") ? Objects.requireNonNull(peer, "peer") : null;
             // A private directory (rwx------) for file databases and for the Unix socket.
-            dir = o.storage.equals("file") || o.transport.equals("uds") ? Files.createTempDirectory("sync-bench") : null;
+            dir = o.storage.equals("file") || o.transport.startsWith("uds") ? Files.createTempDirectory("sync-bench") : null;
             a = open(o, "A");
-            b = open(o, "B");
             ia = topology.register(a, "A", SyncRole.SERVER).block(TIMEOUT);
-            ib = topology.register(b, "B", SyncRole.CLIENT).block(TIMEOUT);
+            if (this.peer != null) {
+                b = null;
+                ib = null;
+                topology.listenCrossApp(ia, socket().toString()).block(TIMEOUT);
+                this.peer.call(o.storage.equals("file") ? "open file " + dir.resolve("B.blazedb") + " " + o.durability
+                        : "open memory");
+            } else {
+                b = open(o, "B");
+                ib = topology.register(b, "B", SyncRole.CLIENT).block(TIMEOUT);
+            }
             if (connect) {
                 connect();
             }
         }
 
-        void connect() {
+        private Path socket() {
+            return dir.resolve("sync.sock");
+        }
+
+        /** Starts timing the arrival of records 0..n-1 on B; {@code times}: keep each arrival time. */
+        Arrivals expect(int n, boolean times) throws IOException {
+            return peer != null ? peer.expect(n, times ? dir.resolve("arrivals.bin") : null) : new LocalArrivals(b, n, times);
+        }
+
+        /** B's record count. */
+        long countB(Arrivals arrivals) {
+            return peer != null ? ((RemoteArrivals) arrivals).count : b.count();
+        }
+
+        void connect() throws IOException {
+            if (peer != null) {
+                peer.call("connect " + socket());
+                return;
+            }
             if (transport.equals("memory")) {
                 connection = topology.connectLocal(ia, ib, ConnectionMode.BIDIRECTIONAL).block(TIMEOUT);
                 return;
@@ -265,12 +314,18 @@ public final class SyncBench {
 
         @Override
         public void close() throws IOException {
+            if (peer != null) {
+                // B goes first, with a clean goodbye: closed the other way round it would try to reconnect.
+                peer.call("close");
+            }
             topology.close();
             if (server != null) {
                 server.close();
             }
             a.close();
-            b.close();
+            if (b != null) {
+                b.close();
+            }
             if (dir != null) {
                 try (Stream<Path> files = Files.walk(dir)) {
                     for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -285,16 +340,17 @@ public final class SyncBench {
     // Scenarios
 
     /**
-     * Latency percentiles in microseconds, coordinated-omission corrected, and from the due time;
-     * {@code histogram} holds the corrected latencies in nanoseconds (null when the scenario did
+     * Latency percentiles in microseconds, measured from each change's due time, and the p50 /
+     * p99 / max with HdrHistogram's expected-interval correction ({@code ei}, for comparison);
+     * {@code histogram} holds the latencies from the due time in nanoseconds (null when the scenario did
      * not run).
      */
     public record Latency(int rate, long count, double p50, double p90, double p99, double p999, double max,
-                   double dueP50, double dueP99, double dueMax, Histogram histogram) {
+                   double eiP50, double eiP99, double eiMax, Histogram histogram) {
     }
 
-    static Latency latency(Options o, Progress progress) throws IOException {
-        try (Pair p = new Pair(o, true)) {
+    static Latency latency(Options o, Progress progress, PeerProcess peer) throws IOException {
+        try (Pair p = new Pair(o, true, peer)) {
             long interval = 1_000_000_000L / o.rate;
             int warm = (int) (o.warmupSeconds * o.rate);
             int measured = (int) (o.latencySeconds * o.rate);
@@ -303,17 +359,8 @@ public final class SyncBench {
             long[] dueAt = new long[total];
             Histogram corrected = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
             Histogram fromDue = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-            CountDownLatch done = new CountDownLatch(total);
-            Disposable sub = p.b.changes().filter(ChangeEvent::isRemote).subscribe(e -> {
-                long now = System.nanoTime();
-                int i = (int) (e.record().orElseThrow().integer("count").orElseThrow() - 1_000_003L);
-                if (i >= warm) {
-                    corrected.recordValueWithExpectedInterval(now - sentAt[i], interval);
-                    fromDue.recordValue(Math.max(0, now - dueAt[i]));
-                }
-                done.countDown();
-            });
-            progress.begin("latency", total, () -> total - done.getCount());
+            Arrivals arrivals = p.expect(total, true);
+            progress.begin("latency", total, arrivals::arrived);
             long start = System.nanoTime() + 1_000_000;
             for (int i = 0; i < total; i++) {
                 // made just before it is due: thousands of records made in advance would live
@@ -322,19 +369,23 @@ public final class SyncBench {
                 long due = start + i * interval;
                 long now;
                 while ((now = System.nanoTime()) < due) {
-                    Thread.onSpinWait();
+                    // Not onSpinWait: a spinning sender keeps a core the receiving threads need.
+                    Thread.yield();
                 }
                 dueAt[i] = due;
                 sentAt[i] = now;
                 p.a.insert(record);
             }
-            await(done, "latency run");
-            sub.dispose();
-            return new Latency(o.rate, corrected.getTotalCount(), us(corrected.getValueAtPercentile(50)),
-                    us(corrected.getValueAtPercentile(90)), us(corrected.getValueAtPercentile(99)),
-                    us(corrected.getValueAtPercentile(99.9)), us(corrected.getMaxValue()),
-                    us(fromDue.getValueAtPercentile(50)), us(fromDue.getValueAtPercentile(99)), us(fromDue.getMaxValue()),
-                    corrected);
+            long[] arrivedAt = arrivals.await("latency run");
+            for (int i = warm; i < total; i++) {
+                corrected.recordValueWithExpectedInterval(arrivedAt[i] - sentAt[i], interval);
+                fromDue.recordValue(Math.max(0, arrivedAt[i] - dueAt[i]));
+            }
+            return new Latency(o.rate, fromDue.getTotalCount(), us(fromDue.getValueAtPercentile(50)),
+                    us(fromDue.getValueAtPercentile(90)), us(fromDue.getValueAtPercentile(99)),
+                    us(fromDue.getValueAtPercentile(99.9)), us(fromDue.getMaxValue()),
+                    us(corrected.getValueAtPercentile(50)), us(corrected.getValueAtPercentile(99)), us(corrected.getMaxValue()),
+                    fromDue);
         }
     }
 
@@ -356,20 +407,15 @@ public final class SyncBench {
         return cpu0 < 0 || cpu1 < 0 ? Double.NaN : (cpu1 - cpu0) / 1e3 / n;
     }
 
-    static Throughput throughput(Options o, int n, int batch, Progress progress) throws IOException {
-        try (Pair p = new Pair(o, true)) {
+    static Throughput throughput(Options o, int n, int batch, Progress progress, PeerProcess peer) throws IOException {
+        try (Pair p = new Pair(o, true, peer)) {
             BlazeDataRecord[] records = new BlazeDataRecord[n];
             for (int i = 0; i < n; i++) {
                 records[i] = BenchmarkRecords.standard(i);
             }
-            CountDownLatch done = new CountDownLatch(1);
-            AtomicLong arrived = new AtomicLong();
-            Disposable sub = p.b.changes().filter(ChangeEvent::isRemote).subscribe(e -> {
-                if (arrived.incrementAndGet() == n) {
-                    done.countDown();
-                }
-            });
-            progress.begin(batch <= 1 ? "throughput, single inserts" : "throughput, insertMany(" + batch + ")", n, arrived::get);
+            Arrivals arrivals = p.expect(n, false);
+            progress.begin(batch <= 1 ? "throughput, single inserts" : "throughput, insertMany(" + batch + ")", n,
+                    arrivals::arrived);
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             if (batch <= 1) {
@@ -381,10 +427,9 @@ public final class SyncBench {
                     p.a.insertMany(Arrays.asList(records).subList(i, Math.min(n, i + batch)));
                 }
             }
-            await(done, "throughput run");
-            double s = (System.nanoTime() - t0) / 1e9;
-            long cpu1 = processCpuNanos();
-            sub.dispose();
+            arrivals.await("throughput run");
+            double s = (arrivals.lastNanos() - t0) / 1e9;
+            long cpu1 = processCpuNanos() + arrivals.peerCpuNanos();
             return new Throughput(n, batch, s, n / s, cpuMicrosPer(cpu0, cpu1, n));
         }
     }
@@ -393,8 +438,8 @@ public final class SyncBench {
     public record InitialSync(int records, double seconds, double perSecond, double cpuMicrosPerRecord) {
     }
 
-    static InitialSync initialSync(Options o, Progress progress) throws IOException {
-        try (Pair p = new Pair(o, false)) {
+    static InitialSync initialSync(Options o, Progress progress, PeerProcess peer) throws IOException {
+        try (Pair p = new Pair(o, false, peer)) {
             int n = o.initial;
             List<BlazeDataRecord> chunk = new ArrayList<>(10_000);
             for (int i = 0; i < n; i++) {
@@ -404,26 +449,264 @@ public final class SyncBench {
                     chunk.clear();
                 }
             }
-            CountDownLatch done = new CountDownLatch(1);
-            AtomicLong arrived = new AtomicLong();
-            Disposable sub = p.b.changes().filter(ChangeEvent::isRemote).subscribe(e -> {
-                if (arrived.incrementAndGet() == n) {
-                    done.countDown();
-                }
-            });
+            Arrivals arrivals = p.expect(n, false);
             System.gc();
-            progress.begin("initial sync", n, arrived::get);
+            progress.begin("initial sync", n, arrivals::arrived);
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             p.connect();
-            await(done, "initial sync");
-            double s = (System.nanoTime() - t0) / 1e9;
-            long cpu1 = processCpuNanos();
-            sub.dispose();
-            if (p.b.count() != n) {
-                throw new IllegalStateException("B holds " + p.b.count() + " records, expected " + n);
+            arrivals.await("initial sync");
+            double s = (arrivals.lastNanos() - t0) / 1e9;
+            long cpu1 = processCpuNanos() + arrivals.peerCpuNanos();
+            long count = p.countB(arrivals);
+            if (count != n) {
+                throw new IllegalStateException("B holds " + count + " records, expected " + n);
             }
             return new InitialSync(n, s, n / s, cpuMicrosPer(cpu0, cpu1, n));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Where B's changes are timed
+
+    /** The remote changes B's {@code changes()} emits, timed where B is. */
+    interface Arrivals {
+        /** How many arrived so far (cheap, any thread; for progress). */
+        long arrived();
+
+        /**
+         * Waits until all arrived.
+         *
+         * @return when record i arrived ({@code System.nanoTime()}), if times were asked for; else null
+         */
+        long[] await(String what) throws IOException;
+
+        /** {@code System.nanoTime()} when the last one arrived (after {@link #await}). */
+        long lastNanos();
+
+        /** CPU time of the peer process while it waited (after {@link #await}); 0 in this process. */
+        long peerCpuNanos();
+    }
+
+    /** The index of a benchmark record: its count field minus 1,000,003 ({@link BenchmarkRecords#standard}). */
+    static int recordIndex(ChangeEvent e) {
+        return (int) (e.record().orElseThrow().integer("count").orElseThrow() - 1_000_003L);
+    }
+
+    /** B in this process. */
+    private static final class LocalArrivals implements Arrivals {
+        private final CountDownLatch done = new CountDownLatch(1);
+        private final AtomicLong arrived = new AtomicLong();
+        private final long[] times;
+        private final Disposable subscription;
+        private volatile long last;
+
+        LocalArrivals(BlazeDBClient b, int n, boolean keepTimes) {
+            long[] t = keepTimes ? new long[n] : null;
+            times = t;
+            subscription = b.changes().filter(ChangeEvent::isRemote).subscribe(e -> {
+                long now = System.nanoTime();
+                if (t != null) {
+                    int i = recordIndex(e);
+                    if (i >= 0 && i < n) {
+                        t[i] = now;
+                    }
+                }
+                if (arrived.incrementAndGet() == n) {
+                    last = now;
+                    done.countDown();
+                }
+            });
+        }
+
+        @Override
+        public long arrived() {
+            return arrived.get();
+        }
+
+        @Override
+        public long[] await(String what) {
+            SyncBench.await(done, what);
+            subscription.dispose();
+            return times;
+        }
+
+        @Override
+        public long lastNanos() {
+            return last;
+        }
+
+        @Override
+        public long peerCpuNanos() {
+            return 0;
+        }
+    }
+
+    /** B in the peer process: its "done" line, and the arrival times from the file it wrote. */
+    private static final class RemoteArrivals implements Arrivals {
+        private final PeerProcess peer;
+        private final int n;
+        private final Path file;
+        long last;
+        long cpu;
+        long count;
+
+        RemoteArrivals(PeerProcess peer, int n, Path file) {
+            this.peer = peer;
+            this.n = n;
+            this.file = file;
+        }
+
+        @Override
+        public long arrived() {
+            return peer.arrived;
+        }
+
+        @Override
+        public long[] await(String what) throws IOException {
+            String[] done = peer.awaitLine("done ", what).split(" ");
+            last = Long.parseLong(done[1]);
+            cpu = Long.parseLong(done[2]);
+            count = Long.parseLong(done[3]);
+            if (file == null) {
+                return null;
+            }
+            long[] times = new long[n];
+            try (java.io.DataInputStream in = new java.io.DataInputStream(
+                    new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+                for (int i = 0; i < n; i++) {
+                    times[i] = in.readLong();
+                }
+            }
+            Files.delete(file);
+            return times;
+        }
+
+        @Override
+        public long lastNanos() {
+            return last;
+        }
+
+        @Override
+        public long peerCpuNanos() {
+            return cpu;
+        }
+    }
+
+    /**
+     * The child JVM that holds B for {@code uds-process} ({@link SyncBenchPeer}): one per harness
+     * run, driven line by line; its standard error goes to a file shown when a command fails.
+     */
+    static final class PeerProcess implements AutoCloseable {
+        private final Process process;
+        private final java.io.Writer stdin;
+        private final java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final Path stderr;
+        private final Thread reaper;
+        volatile long arrived;
+
+        private PeerProcess(Process process, Path stderr) {
+            this.process = process;
+            this.stderr = stderr;
+            this.stdin = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            Thread reader = new Thread(() -> {
+                try (java.io.BufferedReader r = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        if (line.startsWith("arrived ")) {
+                            arrived = Long.parseLong(line.substring(8));
+                        } else if (!line.startsWith("SLF4J")) {
+                            lines.add(line);
+                        }
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    // the process ended
+                }
+                lines.add("exited");
+            }, "sync-bench-peer-reader");
+            reader.setDaemon(true);
+            reader.start();
+            reaper = new Thread(process::destroyForcibly, "sync-bench-peer-reaper");
+            Runtime.getRuntime().addShutdownHook(reaper);
+        }
+
+        /** Starts the peer with this JVM's -X / -XX options and class path. */
+        static PeerProcess start() throws IOException {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                if (arg.startsWith("-X")) {
+                    cmd.add(arg);
+                }
+            }
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SyncBenchPeer.class.getName()));
+            Path err = Files.createTempFile("sync-bench-peer", ".log");
+            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+            return new PeerProcess(p, err);
+        }
+
+        /** Sends a command and waits for its "ok". */
+        void call(String command) throws IOException {
+            send(command);
+            awaitLine("ok", command);
+        }
+
+        RemoteArrivals expect(int n, Path file) throws IOException {
+            arrived = 0;
+            call("expect " + n + " " + (file == null ? "-" : file.toString()));
+            return new RemoteArrivals(this, n, file);
+        }
+
+        private void send(String command) throws IOException {
+            stdin.write(command + "\n");
+            stdin.flush();
+        }
+
+        /** The next line starting with {@code prefix}; an "error" line, the end of the process or the timeout fail. */
+        String awaitLine(String prefix, String what) throws IOException {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            try {
+                for (;;) {
+                    String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (line == null) {
+                        throw new IllegalStateException(what + ": the peer process did not answer in " + TIMEOUT + stderrTail());
+                    }
+                    if (line.startsWith(prefix)) {
+                        return line;
+                    }
+                    if (line.startsWith("error") || line.equals("exited")) {
+                        throw new IllegalStateException(what + ": the peer process says " + line + stderrTail());
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private String stderrTail() throws IOException {
+            List<String> all = Files.readAllLines(stderr);
+            return all.isEmpty() ? "" : "; its standard error ends with:\n"
+                    + String.join("\n", all.subList(Math.max(0, all.size() - 20), all.size()));
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                send("exit");
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (IOException e) {
+                process.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            } finally {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+                Files.deleteIfExists(stderr);
+            }
         }
     }
 
@@ -534,7 +817,7 @@ public final class SyncBench {
                 series.add(new LatencyChart.Series(fmt("run %d: p50 %.1f us, p99 %.1f us", i + 1, l.p50, l.p99), l.histogram()));
             }
         }
-        LatencyChart.write(file, fmt("Sync latency end to end, %s transport, open loop at %,d changes/s, CO-corrected",
+        LatencyChart.write(file, fmt("Sync latency end to end, %s transport, open loop at %,d changes/s, from due time",
                 o.transport, o.rate), series, List.of(new LatencyChart.Bar("p50 bar " + bars.p50Us + " us", bars.p50Us),
                 new LatencyChart.Bar("p99 bar " + bars.p99Us + " us", bars.p99Us)));
     }
@@ -545,6 +828,15 @@ public final class SyncBench {
      * @param progress told of each scenario as it starts and ends
      */
     public static Result run(Options o, Progress progress) throws IOException {
+        if (!o.transport.equals("uds-process")) {
+            return run(o, progress, null);
+        }
+        try (PeerProcess peer = PeerProcess.start()) {
+            return run(o, progress, peer);
+        }
+    }
+
+    private static Result run(Options o, Progress progress, PeerProcess peer) throws IOException {
         MachineFacts machine = MachineFacts.probe();
         List<Run> runs = new ArrayList<>();
         Latency noLatency = new Latency(o.rate, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
@@ -552,31 +844,31 @@ public final class SyncBench {
         Throughput noThroughput = new Throughput(0, 0, Double.NaN, Double.NaN, Double.NaN);
         if (o.scenarios.contains("throughput") && o.warmupChanges > 0) {
             // Without this the first run measures the JIT compiling the path as much as the path.
-            throughput(o, o.warmupChanges, 1, progress);
-            Throughput warm = throughput(o, o.warmupChanges, o.batch, progress);
+            throughput(o, o.warmupChanges, 1, progress, peer);
+            Throughput warm = throughput(o, o.warmupChanges, o.batch, progress, peer);
             progress.end("throughput", fmt("warm-up throughput runs done (%,d changes each; last: %,.0f changes/s, not reported)",
                     o.warmupChanges, warm.perSecond));
         }
         for (int r = 1; r <= o.runs; r++) {
             Latency l = noLatency;
             if (o.scenarios.contains("latency")) {
-                l = latency(o, progress);
+                l = latency(o, progress, peer);
                 progress.end("latency", fmt("run %d latency at %,d/s: p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us",
                         r, o.rate, l.p50, l.p90, l.p99, l.p999, l.max));
             }
             Throughput single = noThroughput;
             Throughput batched = noThroughput;
             if (o.scenarios.contains("throughput")) {
-                single = throughput(o, o.changes, 1, progress);
+                single = throughput(o, o.changes, 1, progress, peer);
                 progress.end("throughput", fmt("run %d throughput, single inserts: %,.0f changes/s (%.2f us CPU per change)", r,
                         single.perSecond, single.cpuMicrosPerChange));
-                batched = throughput(o, o.changes, o.batch, progress);
+                batched = throughput(o, o.changes, o.batch, progress, peer);
                 progress.end("throughput", fmt("run %d throughput, insertMany(%d): %,.0f changes/s (%.2f us CPU per change)", r,
                         o.batch, batched.perSecond, batched.cpuMicrosPerChange));
             }
             InitialSync initial = new InitialSync(0, Double.NaN, Double.NaN, Double.NaN);
             if (o.scenarios.contains("initial")) {
-                initial = initialSync(o, progress);
+                initial = initialSync(o, progress, peer);
                 progress.end("initial", fmt("run %d initial sync of %,d records: %.2f s (%,.0f records/s, %.2f us CPU per record)", r,
                         initial.records, initial.seconds, initial.perSecond, initial.cpuMicrosPerRecord));
             }
@@ -620,8 +912,9 @@ public final class SyncBench {
         StringBuilder sb = new StringBuilder();
         sb.append("### End-to-end sync, ").append(o.transport).append(" transport\n\n");
         sb.append(String.format(Locale.ROOT, "Insert on A until B's `changes()` emits the remote change; %s; median of %d runs. "
-                + "Latency: open loop at %,d changes/s, %.0f s measured after %.0f s warm-up, HdrHistogram with "
-                + "coordinated-omission correction. Throughput: %,d changes, after unreported warm-up runs of %,d. Initial sync: %,d records. Machine: %s.%n%n",
+                + "Latency: open loop at %,d changes/s, %.0f s measured after %.0f s warm-up, HdrHistogram, each change "
+                + "measured from its due time (coordinated omission corrected). Throughput: %,d changes, after unreported "
+                + "warm-up runs of %,d. Initial sync: %,d records. Machine: %s.%n%n",
                 o.describeStorage(), runs.size(), o.rate, o.latencySeconds, o.warmupSeconds, o.changes, o.warmupChanges,
                 o.initial, machine.describe()));
         sb.append("| metric | bar (design.md) | original guide's claim | measured | meets the bar |\n");
@@ -656,11 +949,11 @@ public final class SyncBench {
         }
         sb.append("\nLatency distribution: [").append(chartName(o)).append("](").append(chartName(o)).append(")\n");
         sb.append("\nLatency distribution per run (us):\n\n");
-        sb.append("| run | p50 | p90 | p99 | p99.9 | max | from due time: p50 / p99 / max |\n|---|---|---|---|---|---|---|\n");
+        sb.append("| run | p50 | p90 | p99 | p99.9 | max | expected-interval correction: p50 / p99 / max |\n|---|---|---|---|---|---|---|\n");
         for (int i = 0; i < runs.size(); i++) {
             Latency l = runs.get(i).latency;
             sb.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f / %.1f |%n", i + 1, l.p50, l.p90,
-                    l.p99, l.p999, l.max, l.dueP50, l.dueP99, l.dueMax));
+                    l.p99, l.p999, l.max, l.eiP50, l.eiP99, l.eiMax));
         }
         return sb.toString();
     }
@@ -669,7 +962,7 @@ public final class SyncBench {
     record Bars(int p50Us, int p99Us, int perSecond, String latencyClaim, String throughputClaim) {
         static Bars of(String transport) {
             return switch (transport) {
-                case "uds" -> new Bars(50, 200, 300_000, "0.3-0.5 ms", "5-20 K ops/s");
+                case "uds", "uds-process" -> new Bars(50, 200, 300_000, "0.3-0.5 ms", "5-20 K ops/s");
                 case "tcp", "tcp-tls-e2e" -> new Bars(80, 300, 200_000, "~5 ms", "1-10 K ops/s");
                 default -> new Bars(10, 50, 500_000, "< 0.1 ms", "10-50 K ops/s");
             };
@@ -707,8 +1000,10 @@ public final class SyncBench {
             sb.append("    {\"latencyMicros\": {\"rate\": ").append(l.rate).append(", \"count\": ").append(l.count)
                     .append(", \"p50\": ").append(num(l.p50, 2)).append(", \"p90\": ").append(num(l.p90, 2))
                     .append(", \"p99\": ").append(num(l.p99, 2)).append(", \"p999\": ").append(num(l.p999, 2))
-                    .append(", \"max\": ").append(num(l.max, 2)).append(", \"fromDueP50\": ").append(num(l.dueP50, 2))
-                    .append(", \"fromDueP99\": ").append(num(l.dueP99, 2)).append(", \"fromDueMax\": ").append(num(l.dueMax, 2))
+                    .append(", \"max\": ").append(num(l.max, 2)).append(", \"measuredFrom\": \"due time\"")
+                    .append(", \"expectedIntervalP50\": ").append(num(l.eiP50, 2))
+                    .append(", \"expectedIntervalP99\": ").append(num(l.eiP99, 2))
+                    .append(", \"expectedIntervalMax\": ").append(num(l.eiMax, 2))
                     .append("}, \"singleInsertsPerSecond\": ").append(num(r.single.perSecond, 0))
                     .append(", \"batchedInsertsPerSecond\": ").append(num(r.batched.perSecond, 0))
                     .append(", \"initialSyncSeconds\": ").append(num(r.initial.seconds, 3))

@@ -64,6 +64,8 @@ class SyncBenchReportTest {
         assertThatThrownBy(() -> SyncBench.Options.parse("--runs", "0")).hasMessageContaining("must be positive");
         assertThatThrownBy(() -> SyncBench.Options.parse("--scenarios", "latency,fanout")).hasMessageContaining("unknown scenario fanout");
         assertThatThrownBy(() -> SyncBench.Options.parse("--transport", "pigeon")).hasMessageContaining("--transport takes memory, uds, tcp");
+        assertThat(SyncBench.Options.parse("--transport", "uds-process").transport()).isEqualTo("uds-process");
+        assertThat(SyncBench.Bars.of("uds-process")).isEqualTo(SyncBench.Bars.of("uds"));
     }
 
     @Test

@@ -126,6 +126,9 @@ public abstract class SyncTck {
             c.add("Slave", SyncRole.CLIENT);
             SyncConnection conn = c.link(0, 1, ConnectionMode.READ_ONLY);
             UUID m = c.db(0).insert(SyncCluster.message("master write", 1));
+            // The replica edits the master's record below: over an asynchronous transport (a
+            // socket) it must have arrived first.
+            conn.awaitIdle().block(TIMEOUT);
             UUID s = c.db(1).insert(SyncCluster.message("replica write", 2));
             c.db(1).update(m, BlazeDataRecord.builder().put("message", "replica edit").build());
             conn.awaitIdle().block(TIMEOUT);

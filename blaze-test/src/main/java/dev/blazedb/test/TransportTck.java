@@ -778,6 +778,33 @@ public abstract class TransportTck {
     }
 
     @Test
+    @DisplayName("a publisher that emits its last frames and completes on another thread loses none of them")
+    void framesEmittedJustBeforeCompletingOnAnotherThreadAreAllSent() {
+        // A transport that drains a send's frames on its own thread must not take "completed" for
+        // "nothing left": the publisher's thread may queue a frame after the drain looked and then
+        // complete before the drain checks for completion. Many short sends make that window likely.
+        Ends ends = connectBothEnds();
+        int sends = 1500;
+        int total = 0;
+        List<Integer> expected = new ArrayList<>();
+        List<Flux<Frame>> publishers = new ArrayList<>();
+        for (int i = 0; i < sends; i++) {
+            int count = 1 + i % 3;
+            publishers.add(Flux.range(total, count).map(TransportTck::frame).publishOn(Schedulers.parallel()));
+            expected.addAll(range(total, count));
+            total += count;
+        }
+        StepVerifier received = StepVerifier.create(firstFrames(ends.server(), total).map(TransportTck::sequences))
+                .expectNext(expected)
+                .expectComplete()
+                .verifyLater();
+        for (Flux<Frame> frames : publishers) {
+            StepVerifier.create(ends.client().send(frames)).expectComplete().verify(timeout());
+        }
+        received.verify(timeout());
+    }
+
+    @Test
     @DisplayName("cancelling a send cancels its publisher and leaves the connection open for the next send")
     void cancellingASendLeavesTheConnectionOpen() {
         Ends ends = connectBothEnds();

@@ -357,8 +357,14 @@ public final class NettyDuplexConnection implements DuplexConnection {
         @Override
         public void request(long n) {
             if (Operators.validate(n)) {
-                requested.getAndUpdate(r -> Operators.addCap(r, n));
-                onLoop(NettyDuplexConnection.this::drainReceive);
+                // Only a receiver that had no demand left can have frames waiting for this
+                // request: otherwise the event loop delivers what it reads at once (and a drain
+                // running now looks again after it counted what it emitted). Not handing every
+                // replenishing request(1) to the event loop saves a thread wake-up per frame.
+                long before = requested.getAndUpdate(r -> Operators.addCap(r, n));
+                if (before == 0) {
+                    onLoop(NettyDuplexConnection.this::drainReceive);
+                }
             }
         }
 
@@ -398,8 +404,10 @@ public final class NettyDuplexConnection implements DuplexConnection {
                             parseFrames(RECEIVE_PREFETCH_FRAMES);
                         }
                     }
-                    if (emitted != 0 && demand != Long.MAX_VALUE) {
-                        requested.addAndGet(-emitted);
+                    if (emitted != 0 && demand != Long.MAX_VALUE
+                            && requested.addAndGet(-emitted) > 0 && !inbound.isEmpty()) {
+                        // Demand that arrived while this pass ran did not schedule a drain.
+                        drainMissed = true;
                     }
                     if (inbound.isEmpty() && inboundEnded && !receiverCancelled) {
                         receiverTerminated = true;
@@ -570,7 +578,7 @@ public final class NettyDuplexConnection implements DuplexConnection {
             }
             Sender sender = new Sender(actual);
             actual.onSubscribe(sender);
-            onLoop(() -> {
+            boolean queued = onLoop(() -> {
                 if (closing) {
                     // Closed before this send's turn came: its publisher is cancelled like any other's.
                     sender.cancelUpstream();
@@ -581,6 +589,11 @@ public final class NettyDuplexConnection implements DuplexConnection {
                     scheduleSend();
                 }
             });
+            if (!queued) {
+                // The event loop is gone: nothing would ever fail this send.
+                sender.fail(closedException(null));
+                return;
+            }
             try {
                 frames.subscribe(sender);
             } catch (Throwable t) {
@@ -630,6 +643,11 @@ public final class NettyDuplexConnection implements DuplexConnection {
                 continue;
             }
             boolean wrote = false;
+            // Read before the queue is drained: a publisher on another thread queues its last frame
+            // and then completes, so "done" seen first means that frame is in the queue already.
+            // Read after, the frame could arrive between the last poll and the read, and be dropped
+            // with the sender (a session's GOODBYE lost, the peer taking the close for a crash).
+            boolean done = sender.done;
             Frame frame;
             while ((frame = sender.queue.poll()) != null) {
                 sender.outstanding--;
@@ -657,7 +675,7 @@ public final class NettyDuplexConnection implements DuplexConnection {
             if (wrote) {
                 channel.flush();
             }
-            if (sender.done) {
+            if (done) {
                 activeSender = null;
                 Throwable error = sender.error;
                 if (error != null) {
@@ -819,18 +837,21 @@ public final class NettyDuplexConnection implements DuplexConnection {
 
     // =================================================================== helpers
 
-    private void onLoop(Runnable task) {
+    /** Runs {@code task} on the event loop (now, if this is it); false if the loop refused it. */
+    private boolean onLoop(Runnable task) {
         if (loop.inEventLoop()) {
             task.run();
-            return;
+            return true;
         }
         try {
             loop.execute(task);
+            return true;
         } catch (RejectedExecutionException shutDown) {
             // The event loop is gone, and with it the channel: report the close from here.
             LOG.debug("event loop of {} rejected a task; treating the connection as closed", this, shutDown);
             closing = true;
             closed.tryEmitEmpty();
+            return false;
         }
     }
 }
