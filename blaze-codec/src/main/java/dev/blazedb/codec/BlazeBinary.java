@@ -266,18 +266,25 @@ public final class BlazeBinary {
      * @throws IllegalArgumentException if the record exceeds a limit of the format
      */
     public static byte[] encode(BlazeDataRecord record, boolean withCrc) {
-        Writer writer = new Writer(SCRATCH.get(), 0, true);
-        writer.record(record, withCrc);
-        return Arrays.copyOf(writer.buf, writer.pos);
+        Writer writer = WRITERS.get();
+        writer.startScratch();
+        try {
+            writer.record(record, withCrc);
+            return Arrays.copyOf(writer.buf, writer.pos);
+        } finally {
+            writer.buf = writer.scratch; // a grown array is not kept
+        }
     }
 
     /**
-     * Each thread's array for {@link #encode(BlazeDataRecord, boolean)} to write into before it
-     * copies the record out: cheaper than allocating a zeroed array to trim or measuring the
-     * record first. A record that outgrows it is written into a larger array of its own.
+     * Each thread's writer for {@link #encode(BlazeDataRecord, boolean)}, with its 4 KiB array
+     * to write into before it copies the record out: cheaper than allocating a zeroed array to
+     * trim or measuring the record first, and than a new writer per record. A record that
+     * outgrows the array is written into a larger one of its own. The writer calls no code but
+     * ours, so one encode never runs inside another on the same thread.
      */
     private static final int SCRATCH_LENGTH = 4096;
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_LENGTH]);
+    private static final ThreadLocal<Writer> WRITERS = ThreadLocal.withInitial(() -> new Writer(new byte[SCRATCH_LENGTH], 0, true));
 
     /**
      * The exact number of bytes {@link #encode(BlazeDataRecord, boolean)} produces for this record.
@@ -478,11 +485,21 @@ public final class BlazeBinary {
         private int pos;
         private final boolean growable;
         private int depth;
+        /** The array a growable writer starts from, for {@link #startScratch()}. */
+        final byte[] scratch;
 
         Writer(byte[] buf, int pos, boolean growable) {
             this.buf = buf;
             this.pos = pos;
             this.growable = growable;
+            this.scratch = buf;
+        }
+
+        /** Makes a growable writer ready for the next record: its own array, from the start. */
+        void startScratch() {
+            buf = scratch;
+            pos = 0;
+            depth = 0;
         }
 
         void record(BlazeDataRecord record, boolean withCrc) {
@@ -682,26 +699,44 @@ public final class BlazeBinary {
             depth++;
         }
 
+        /**
+         * Writes a string. Up to {@value #MAX_SCANNED_STRING} chars are copied as ASCII and
+         * checked in the same loop (one pass, no call: cheaper for short strings than a check
+         * and then a copy); a non-ASCII char sends the string to the UTF-8 paths, which write
+         * over the copy. The copy stays inside the bytes the string needs in any form, so a
+         * fixed writer never writes past what {@link Sizer} measured.
+         */
         private void string(String s) {
             int chars = s.length();
-            if (chars <= MAX_INLINE_STRING && isAscii(s, chars)) {
-                // The common short string: the tag says the length (0x11 when empty).
-                ensure(1 + chars);
-                buf[pos] = (byte) (chars == 0 ? TAG_EMPTY_STRING : TAG_INLINE_STRING | chars);
-                copyAscii(s, chars, buf, pos + 1);
-                pos += 1 + chars;
-            } else if (chars <= MAX_INLINE_STRING) {
-                shortString(s);
-            } else if (chars <= MAX_SCANNED_STRING && isAscii(s, chars)) {
-                // UTF-8 has at least as many bytes as UTF-16 has chars: the long form.
+            if (chars <= MAX_SCANNED_STRING) {
                 ensure(5 + chars);
-                buf[pos] = TAG_STRING;
-                INT.set(buf, pos + 1, chars);
-                copyAscii(s, chars, buf, pos + 5);
-                pos += 5 + chars;
-            } else {
-                longString(s, chars);
+                byte[] b = buf;
+                int p = pos;
+                int start = chars <= MAX_INLINE_STRING ? p + 1 : p + 5;
+                int all = 0;
+                for (int i = 0; i < chars; i++) {
+                    char c = s.charAt(i);
+                    all |= c;
+                    b[start + i] = (byte) c;
+                }
+                if (all < 0x80) {
+                    if (start == p + 1) {
+                        // The common short string: the tag says the length (0x11 when empty).
+                        b[p] = (byte) (chars == 0 ? TAG_EMPTY_STRING : TAG_INLINE_STRING | chars);
+                    } else {
+                        // UTF-8 has at least as many bytes as UTF-16 has chars: the long form.
+                        b[p] = TAG_STRING;
+                        INT.set(b, p + 1, chars);
+                    }
+                    pos = start + chars;
+                    return;
+                }
+                if (chars <= MAX_INLINE_STRING) {
+                    shortString(s);
+                    return;
+                }
             }
+            longString(s, chars);
         }
 
         /** Writes a string of at most 15 chars, not all ASCII: inline unless the UTF-8 form is longer. */
@@ -1264,9 +1299,17 @@ public final class BlazeBinary {
          * {@link BlazeDataRecord#ofSorted}, and become the cached shape.
          */
         private BlazeDataRecord fastFields(int count) {
-            BlazeValue[] values = new BlazeValue[count];
             int slot = Shape.slot(count, b, pos, end);
             Shape shape = SHAPES[slot];
+            if (shape != null && shape.ids.length == count) {
+                int fieldsAt = pos;
+                BlazeDataRecord lazy = lazyFields(shape, count);
+                if (lazy != null) {
+                    return lazy;
+                }
+                pos = fieldsAt;
+            }
+            BlazeValue[] values = new BlazeValue[count];
             int i = 0;
             if (shape != null && shape.ids.length == count) {
                 byte[] ids = shape.ids;
@@ -1321,6 +1364,224 @@ public final class BlazeBinary {
                 SHAPES[slot] = seen;
             }
             return record;
+        }
+
+        /**
+         * The record when its keys are those of {@code shape}, byte for byte, and every value
+         * passes {@link #skip}, which accepts only what {@link #value} decodes without an error:
+         * a record whose values are made from a private copy of the input when first read.
+         * Otherwise null, with the position anywhere: the caller decodes the record eagerly,
+         * which reports the input's first error. Throws nothing.
+         */
+        private BlazeDataRecord lazyFields(Shape shape, int count) {
+            byte[] ids = shape.ids;
+            int[] offsets = new int[count];
+            for (int i = 0; i < count; i++) {
+                int id = ids[i];
+                if (id != 0) {
+                    if (pos >= end || b[pos] != id) {
+                        return null;
+                    }
+                    pos++;
+                } else {
+                    byte[] wire = shape.wires[i];
+                    int n = wire.length;
+                    if (n > end - pos || !sameBytes(b, pos, wire, n)) {
+                        return null;
+                    }
+                    pos += n;
+                }
+                offsets[i] = pos - base;
+                if (!skip(0)) {
+                    return null;
+                }
+            }
+            if (pos != end) {
+                return null;
+            }
+            return shape.prototype.withLazyValues(new LazyValues(Arrays.copyOfRange(b, base, end), offsets));
+        }
+
+        /**
+         * Steps over the value at the position when {@link #value} would decode it without an
+         * error (and so would the careful pass): every length inside the input, tags and UTF-8
+         * valid, dates inside the range of {@link Instant}, nesting within {@value #MAX_DEPTH},
+         * dictionary keys in strictly increasing order (byte order of UTF-8 is code-point
+         * order). Returns false, the position anywhere, for anything else, including valid but
+         * non-canonical dictionaries whose keys are out of order. Allocates nothing.
+         */
+        private boolean skip(int depth) {
+            int p = pos;
+            if (p >= end) {
+                return false;
+            }
+            int tag = b[p++] & 0xFF;
+            int remain = end - p;
+            if ((tag & 0xF0) == TAG_INLINE_STRING) {
+                int length = tag & 0x0F;
+                if (length == 0 || length > remain || !validUtf8(p, length)) {
+                    return false;
+                }
+                pos = p + length;
+                return true;
+            }
+            switch (tag) {
+                case TAG_STRING: {
+                    if (remain < 4) {
+                        return false;
+                    }
+                    long length = (int) INT.get(b, p) & 0xFFFFFFFFL;
+                    if (length > remain - 4 || !validUtf8(p + 4, (int) length)) {
+                        return false;
+                    }
+                    pos = p + 4 + (int) length;
+                    return true;
+                }
+                case TAG_EMPTY_STRING:
+                case TAG_NULL:
+                    pos = p;
+                    return true;
+                case TAG_SMALL_INT:
+                case TAG_BOOL:
+                    return advance(p, remain, 1);
+                case TAG_INT:
+                case TAG_DOUBLE:
+                    return advance(p, remain, 8);
+                case TAG_UUID:
+                    return advance(p, remain, 16);
+                case TAG_DATE:
+                    return remain >= 8 && instantFromSeconds(Double.longBitsToDouble((long) LONG.get(b, p))) != null
+                            && advance(p, remain, 8);
+                case TAG_DATA: {
+                    if (remain < 4) {
+                        return false;
+                    }
+                    long length = (int) INT.get(b, p) & 0xFFFFFFFFL;
+                    return length <= remain - 4 && advance(p, remain, 4 + (int) length);
+                }
+                case TAG_VECTOR: {
+                    if (remain < 4) {
+                        return false;
+                    }
+                    long count = (int) INT.get(b, p) & 0xFFFFFFFFL;
+                    return count * 4 <= remain - 4 && advance(p, remain, 4 + 4 * (int) count);
+                }
+                case TAG_EMPTY_ARRAY:
+                case TAG_EMPTY_DICTIONARY:
+                    pos = p;
+                    return depth < MAX_DEPTH;
+                case TAG_ARRAY: {
+                    if (depth >= MAX_DEPTH || remain < 2) {
+                        return false;
+                    }
+                    int count = (short) SHORT.get(b, p) & 0xFFFF;
+                    pos = p + 2;
+                    for (int i = 0; i < count; i++) {
+                        if (!skip(depth + 1)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+                case TAG_DICTIONARY:
+                    return depth < MAX_DEPTH && remain >= 2 && skipEntries(p, depth + 1);
+                default:
+                    return false;
+            }
+        }
+
+        /** {@link #skip} for the entries of a dictionary whose count is at {@code p}. */
+        private boolean skipEntries(int p, int depth) {
+            int count = (short) SHORT.get(b, p) & 0xFFFF;
+            pos = p + 2;
+            int previous = -1;
+            int previousLength = 0;
+            for (int i = 0; i < count; i++) {
+                int at = pos;
+                if (end - at < 2) {
+                    return false;
+                }
+                int length = (short) SHORT.get(b, at) & 0xFFFF;
+                int key = at + 2;
+                if (length > end - key || !validUtf8(key, length)) {
+                    return false;
+                }
+                if (previous >= 0 && Arrays.compareUnsigned(b, previous, previous + previousLength, b, key, key + length) >= 0) {
+                    return false;
+                }
+                previous = key;
+                previousLength = length;
+                pos = key + length;
+                if (!skip(depth)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private boolean advance(int p, int remain, int n) {
+            if (n > remain) {
+                return false;
+            }
+            pos = p + n;
+            return true;
+        }
+
+        /**
+         * Whether the {@code n} bytes at {@code p} are well-formed UTF-8 (Unicode table 3-7, as
+         * {@link #decodeUtf8} accepts): ASCII eight bytes at a time, other sequences one by one.
+         */
+        private boolean validUtf8(int p, int n) {
+            int stop = p + n;
+            int i = p;
+            while (i < stop) {
+                if (stop - i >= 8 && ((long) LONG.get(b, i) & 0x8080_8080_8080_8080L) == 0) {
+                    i += 8;
+                    continue;
+                }
+                int lead = b[i];
+                if (lead >= 0) {
+                    i++;
+                    continue;
+                }
+                lead &= 0xFF;
+                int size;
+                int min = 0x80;
+                int max = 0xBF;
+                if (lead >= 0xC2 && lead <= 0xDF) {
+                    size = 2;
+                } else if (lead >= 0xE0 && lead <= 0xEF) {
+                    size = 3;
+                    if (lead == 0xE0) {
+                        min = 0xA0;
+                    } else if (lead == 0xED) {
+                        max = 0x9F;
+                    }
+                } else if (lead >= 0xF0 && lead <= 0xF4) {
+                    size = 4;
+                    if (lead == 0xF0) {
+                        min = 0x90;
+                    } else if (lead == 0xF4) {
+                        max = 0x8F;
+                    }
+                } else {
+                    return false;
+                }
+                if (stop - i < size) {
+                    return false;
+                }
+                int second = b[i + 1] & 0xFF;
+                if (second < min || second > max) {
+                    return false;
+                }
+                for (int k = 2; k < size; k++) {
+                    if ((b[i + k] & 0xC0) != 0x80) {
+                        return false;
+                    }
+                }
+                i += size;
+            }
+            return true;
         }
 
         /** Whether the {@code n} bytes at {@code at} are those of {@code wire}: eight at a time. */
@@ -1780,6 +2041,28 @@ public final class BlazeBinary {
 
         private static String hex32(int value) {
             return String.format("0x%08X", value);
+        }
+    }
+
+    /**
+     * The values of a record that {@link Reader#lazyFields} has checked: a private copy of the
+     * record's bytes (so later changes to the caller's array cannot reach the record) and where
+     * each value begins. Each value is decoded, by the decoder's own code, when first read.
+     */
+    private static final class LazyValues implements BlazeDataRecord.ValueSource {
+        private final byte[] bytes;
+        private final int[] offsets;
+
+        LazyValues(byte[] bytes, int[] offsets) {
+            this.bytes = bytes;
+            this.offsets = offsets;
+        }
+
+        @Override
+        public BlazeValue value(int index) {
+            Reader reader = new Reader(bytes, 0, bytes.length, false);
+            reader.pos = offsets[index];
+            return reader.value(0);
         }
     }
 

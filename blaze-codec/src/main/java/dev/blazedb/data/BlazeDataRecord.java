@@ -25,21 +25,51 @@ public final class BlazeDataRecord {
     private static final BlazeDataRecord EMPTY = new BlazeDataRecord(SortedArrayMap.NO_KEYS, SortedArrayMap.NO_VALUES);
 
     private final String[] keys;
+    /**
+     * The values; in a record made by {@link #withLazyValues}, null until first read, when
+     * {@link #source} supplies them. A value is immutable and reached only through final
+     * fields, so threads that race to fill a slot each store an equal value, and a thread that
+     * sees a value sees all of it.
+     */
     private final BlazeValue[] values;
+    /** Supplies values not read yet; null when every value was given up front. */
+    private final ValueSource source;
     /** The {@link #fields()} view, made on first use; immutable, so racing makes only copies. */
     private SortedArrayMap view;
+
+    /**
+     * Supplies the value at an index of a record whose values are made when first read (see
+     * {@link #withLazyValues}): for decoders that have checked the whole input and build each
+     * value only when it is asked for.
+     */
+    @FunctionalInterface
+    public interface ValueSource {
+        /**
+         * The value at {@code index}: never null, equal each time it is asked for, and never an
+         * exception (the input was checked before the record was made).
+         */
+        BlazeValue value(int index);
+    }
 
     /** Creates a record holding an immutable copy of {@code fields}. */
     public BlazeDataRecord(Map<String, ? extends BlazeValue> fields) {
         SortedArrayMap copy = SortedArrayMap.copyOf(fields, "field name", "value");
         this.keys = copy.keys;
         this.values = copy.values;
+        this.source = null;
         this.view = copy;
     }
 
     private BlazeDataRecord(String[] keys, BlazeValue[] values) {
         this.keys = keys;
         this.values = values;
+        this.source = null;
+    }
+
+    private BlazeDataRecord(String[] keys, ValueSource source) {
+        this.keys = keys;
+        this.values = new BlazeValue[keys.length];
+        this.source = source;
     }
 
     /** A record holding an immutable copy of {@code fields}. */
@@ -83,6 +113,38 @@ public final class BlazeDataRecord {
         return n == 0 ? EMPTY : new BlazeDataRecord(keys, values);
     }
 
+    /**
+     * A record with the keys of this one whose values {@code source} makes when each is first
+     * read, for decoders that check the whole input first: a record read in part builds only
+     * the values read. Equality, hash code, {@link #fields()}, {@link #with} and {@link #without}
+     * make every value first. The record holds on to {@code source} (and what it holds) for
+     * its lifetime.
+     *
+     * @throws NullPointerException if {@code source} is null
+     */
+    public BlazeDataRecord withLazyValues(ValueSource source) {
+        Objects.requireNonNull(source, "source");
+        return keys.length == 0 ? EMPTY : new BlazeDataRecord(keys, source);
+    }
+
+    /** Every value, made first where a {@link ValueSource} has not made it yet. */
+    private BlazeValue[] allValues() {
+        if (source != null) {
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] == null) {
+                    load(i);
+                }
+            }
+        }
+        return values;
+    }
+
+    private BlazeValue load(int index) {
+        BlazeValue value = Objects.requireNonNull(source.value(index), "value");
+        values[index] = value;
+        return value;
+    }
+
     /** The empty record. */
     public static BlazeDataRecord empty() {
         return EMPTY;
@@ -100,7 +162,7 @@ public final class BlazeDataRecord {
     public SortedMap<String, BlazeValue> fields() {
         SortedArrayMap v = view;
         if (v == null) {
-            v = new SortedArrayMap(keys, values);
+            v = new SortedArrayMap(keys, allValues());
             view = v;
         }
         return v;
@@ -126,12 +188,13 @@ public final class BlazeDataRecord {
      * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
      */
     public BlazeValue valueAt(int index) {
-        return values[index];
+        BlazeValue value = values[index];
+        return value != null ? value : load(index);
     }
 
     private BlazeValue find(String key) {
         int i = SortedArrayMap.indexOf(keys, 0, keys.length, key);
-        return i >= 0 ? values[i] : null;
+        return i >= 0 ? valueAt(i) : null;
     }
 
     /** The value of field {@code key}, if present. */
@@ -178,6 +241,7 @@ public final class BlazeDataRecord {
     public BlazeDataRecord with(String key, BlazeValue value) {
         Objects.requireNonNull(key, "field name");
         Objects.requireNonNull(value, "value");
+        BlazeValue[] values = allValues();
         int i = SortedArrayMap.search(keys, 0, keys.length, key);
         if (i >= 0) {
             BlazeValue[] newValues = values.clone();
@@ -207,6 +271,7 @@ public final class BlazeDataRecord {
         if (n == 1) {
             return EMPTY;
         }
+        BlazeValue[] values = allValues();
         String[] newKeys = new String[n - 1];
         BlazeValue[] newValues = new BlazeValue[n - 1];
         System.arraycopy(keys, 0, newKeys, 0, i);
@@ -220,13 +285,13 @@ public final class BlazeDataRecord {
     @Override
     public boolean equals(Object other) {
         return other == this || other instanceof BlazeDataRecord that
-                && Arrays.equals(keys, that.keys) && Arrays.equals(values, that.values);
+                && Arrays.equals(keys, that.keys) && Arrays.equals(allValues(), that.allValues());
     }
 
     /** The {@link Map#hashCode()} of {@link #fields()}. */
     @Override
     public int hashCode() {
-        return SortedArrayMap.hashCode(keys, values, 0, keys.length);
+        return SortedArrayMap.hashCode(keys, allValues(), 0, keys.length);
     }
 
     @Override

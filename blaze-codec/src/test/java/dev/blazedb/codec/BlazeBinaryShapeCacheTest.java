@@ -63,6 +63,43 @@ class BlazeBinaryShapeCacheTest {
     }
 
     @Test
+    void aRecordOfACachedShapeKeepsItsValuesWhenTheInputChangesAfterwards() {
+        BlazeDataRecord record = BlazeDataRecord.builder()
+                .put("id", BlazeValue.uuid(new java.util.UUID(1, 2)))
+                .put("score", "a string of more than fifteen bytes")
+                .put("tags", BlazeValue.array(List.of(BlazeValue.string("x"), BlazeValue.integer(300))))
+                .put("zz", BlazeValue.dictionary(java.util.Map.of("k", BlazeValue.decimal(0.5))))
+                .build();
+        byte[] bytes = BlazeBinary.encode(record);
+        assertThat(BlazeBinary.decode(bytes)).isEqualTo(record); // caches the shape
+        for (int round = 0; round < 3; round++) {
+            byte[] input = bytes.clone();
+            BlazeDataRecord decoded = BlazeBinary.decode(input);
+            java.util.Arrays.fill(input, (byte) 0x7F);
+            assertThat(decoded.string("score")).contains("a string of more than fifteen bytes");
+            assertThat(decoded).isEqualTo(record);
+            assertThat(BlazeBinary.encode(decoded)).isEqualTo(bytes);
+        }
+    }
+
+    @Test
+    void everyValueKindOfACachedShapeDecodesAsTheFirstTime() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(PropertyCheck.seed());
+        RandomValues values = new RandomValues(random);
+        for (int i = 0; i < 2_000; i++) {
+            BlazeDataRecord record = values.record();
+            byte[] bytes = BlazeBinary.encode(record, i % 2 == 0);
+            BlazeDataRecord first = BlazeBinary.decode(bytes);
+            BlazeDataRecord second = BlazeBinary.decode(bytes);
+            for (int field = 0; field < record.size(); field++) {
+                assertThat(second.valueAt(field)).isEqualTo(record.valueAt(field));
+            }
+            assertThat(first).isEqualTo(record);
+            assertThat(second).isEqualTo(record);
+        }
+    }
+
+    @Test
     void malformedRecordsOfACachedShapeAreStillRefused() {
         BlazeDataRecord record = record("id", "x", "score", "y");
         byte[] bytes = BlazeBinary.encode(record);
