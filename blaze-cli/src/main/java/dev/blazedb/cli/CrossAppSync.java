@@ -5,15 +5,18 @@ import dev.blazedb.BlazeTopology;
 import dev.blazedb.ChangeEvent;
 import dev.blazedb.NodeId;
 import dev.blazedb.SyncRole;
+import dev.blazedb.transport.tcp.BlazeServer;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * What {@code blaze serve} and {@code blaze connect} share: the socket option, how changes are
@@ -138,15 +141,20 @@ final class CrossAppSync {
             }
             throw e;
         }
-        printChanges(db, before, closeAll, spec.commandLine().getOut());
+        // Before a clean exit (--count reached), what this side wrote is delivered: the peer
+        // may be waiting for it (an initial sync both ways), and closing would cut it off.
+        Mono<Void> idle = Flux.fromIterable(List.copyOf(resources)).concatMap(r -> r instanceof BlazeTopology t ? t.awaitIdle()
+                : r instanceof BlazeServer server ? server.awaitIdle() : Mono.<Void>empty()).then();
+        printChanges(db, before, idle, closeAll, spec.commandLine().getOut());
         return ExitCodes.OK;
     }
 
     /**
      * Prints the database's remote changes as they arrive until {@link #count} of them did (or
-     * forever), then runs {@code closeAll} (which closes the database too), Ctrl-C included.
+     * forever), waits (up to {@link #TIMEOUT}) for {@code idle}, then runs {@code closeAll}
+     * (which closes the database too); on Ctrl-C only the latter.
      */
-    private void printChanges(BlazeDBClient db, long afterSequence, AutoCloseable closeAll, PrintWriter out) {
+    private void printChanges(BlazeDBClient db, long afterSequence, Mono<Void> idle, AutoCloseable closeAll, PrintWriter out) {
         AtomicBoolean closed = new AtomicBoolean();
         Runnable close = () -> {
             if (closed.compareAndSet(false, true)) {
@@ -167,6 +175,11 @@ final class CrossAppSync {
                 out.println(format(e));
                 out.flush();
             }).blockLast();
+            try {
+                idle.block(TIMEOUT);
+            } catch (RuntimeException notIdle) {
+                // the peer went away or is still busy: closing is all that is left
+            }
         } finally {
             close.run();
             try {
