@@ -120,11 +120,17 @@ import java.util.zip.CRC32;
  * count): {@code encode(decode(bytes))} equals {@code bytes} for canonical input only.
  *
  * <p>All methods are thread-safe. Caches, invisible in the results, are the only state: the
- * encoder writes into a 4 KiB scratch array per thread before it copies the record out, and the
+ * encoder writes into a 4 KiB scratch array (with its writer) per thread before it copies the record out, and the
  * decoder keeps, per field count and first key, the keys of the last record shape it met, and
  * likewise for dictionaries (at most 256 shapes each, of at most 64 keys and 1,024 chars of key
  * text; never values), so that records and dictionaries of that shape share one key array and
  * skip decoding and ordering their keys.
+ *
+ * <p>A record whose keys match its cached shape is checked whole at decode time (every check
+ * above, without building anything) and its values are built when first read, from a private
+ * copy of its bytes (docs/decisions/0002-codec-value-model.md); any other record, and any
+ * malformed input, goes through the eager decoder, so every error still surfaces in
+ * {@code decode}.
  */
 public final class BlazeBinary {
 
@@ -791,6 +797,17 @@ public final class BlazeBinary {
          */
         private int utf8(String s, int p, String what) {
             int chars = s.length();
+            if (chars <= MAX_INLINE_STRING) {
+                // Short keys: copied as ASCII and checked in one loop, as in string().
+                byte[] b = buf;
+                int all = 0;
+                for (int i = 0; i < chars; i++) {
+                    char c = s.charAt(i);
+                    all |= c;
+                    b[p + i] = (byte) c;
+                }
+                return all < 0x80 ? p + chars : utf8Slow(s, p, what);
+            }
             if (isAscii(s, chars)) {
                 copyAscii(s, chars, buf, p);
                 return p + chars;
@@ -1042,6 +1059,10 @@ public final class BlazeBinary {
      * and out-of-order keys are sorted. Either pass is linear in the input's size.
      */
     private static BlazeDataRecord read(byte[] bytes, int offset, int length) {
+        BlazeDataRecord lazy = lazyRecord(bytes, offset, offset + length);
+        if (lazy != null) {
+            return lazy;
+        }
         try {
             return new Reader(bytes, offset, length, false).record();
         } catch (BlazeBinaryException | IllegalArgumentException e) {
@@ -1314,14 +1335,6 @@ public final class BlazeBinary {
         private BlazeDataRecord fastFields(int count) {
             int slot = Shape.slot(count, b, pos, end);
             Shape shape = SHAPES[slot];
-            if (shape != null && shape.ids.length == count) {
-                int fieldsAt = pos;
-                BlazeDataRecord lazy = lazyFields(shape, count);
-                if (lazy != null) {
-                    return lazy;
-                }
-                pos = fieldsAt;
-            }
             BlazeValue[] values = new BlazeValue[count];
             int i = 0;
             if (shape != null && shape.ids.length == count) {
@@ -1379,51 +1392,8 @@ public final class BlazeBinary {
             return record;
         }
 
-        /**
-         * The record when its keys are those of {@code shape}, byte for byte, and every value
-         * passes {@link #skip}, which accepts only what {@link #value} decodes without an error:
-         * a record whose values are made from a private copy of the input when first read.
-         * Otherwise null, with the position anywhere: the caller decodes the record eagerly,
-         * which reports the input's first error. Throws nothing.
-         */
-        private BlazeDataRecord lazyFields(Shape shape, int count) {
-            byte[] b = this.b;
-            int end = this.end;
-            byte[] ids = shape.ids;
-            int[] offsets = new int[count];
-            int p = pos;
-            for (int i = 0; i < count; i++) {
-                int id = ids[i];
-                if (id != 0) {
-                    if (p >= end || b[p] != id) {
-                        return null;
-                    }
-                    p++;
-                } else {
-                    byte[] wire = shape.wires[i];
-                    int n = wire.length;
-                    if (n > end - p || !sameBytes(b, p, wire, n)) {
-                        return null;
-                    }
-                    p += n;
-                }
-                offsets[i] = p - base;
-                // The fixed-size kinds here, the rest in skip(): the loop stays small enough for
-                // the JIT to keep whole.
-                int size = p < end ? FIXED_SIZES[b[p] & 0xFF] : 0;
-                if (size > 0 && size <= end - p) {
-                    p += size;
-                } else if ((p = skip(b, p, end, 0)) < 0) {
-                    return null;
-                }
-            }
-            if (p != end) {
-                return null;
-            }
-            return shape.prototype.withLazyValues(new LazyValues(Arrays.copyOfRange(b, base, end), offsets));
-        }
         /** Whether the {@code n} bytes at {@code at} are those of {@code wire}: eight at a time. */
-        private static boolean sameBytes(byte[] b, int at, byte[] wire, int n) {
+        static boolean sameBytes(byte[] b, int at, byte[] wire, int n) {
             int i = 0;
             for (; i + 8 <= n; i += 8) {
                 if ((long) LONG.get(b, at + i) != (long) LONG.get(wire, i)) {
@@ -1883,6 +1853,80 @@ public final class BlazeBinary {
     }
 
     /**
+     * The record in {@code b} from {@code base} to {@code end} when it is well-formed and its keys
+     * are those of the shape cached for it, byte for byte: its values are checked now by
+     * {@link #skip}, which accepts only what the eager decoder decodes without an error, and
+     * made when first read from a private copy of the bytes (docs/decisions/0002). Null for
+     * anything else (another shape, or any doubt about the input): the eager decoder then
+     * decodes the record or reports the input's first error. Throws nothing.
+     *
+     * <p>The copy holds the record's bytes and, after them, where each value begins (an int
+     * per field): one array for both.
+     */
+    private static BlazeDataRecord lazyRecord(byte[] b, int base, int end) {
+        int length = end - base;
+        if (length < HEADER_LENGTH || (int) INT.get(b, base) != MAGIC_INT || b[base + 4] != MAGIC[4]) {
+            return null;
+        }
+        int version = b[base + OFFSET_VERSION];
+        if (version == VERSION_CRC32) {
+            if (length < HEADER_LENGTH + CRC_LENGTH) {
+                return null;
+            }
+            end -= CRC_LENGTH;
+            length -= CRC_LENGTH;
+            CRC32 crc = new CRC32();
+            crc.update(b, base, length);
+            if ((int) crc.getValue() != (int) INT.get(b, end)) {
+                return null;
+            }
+        } else if (version != VERSION_PLAIN) {
+            return null;
+        }
+        int count = (short) SHORT.get(b, base + OFFSET_FIELD_COUNT) & 0xFFFF;
+        int p = base + HEADER_LENGTH;
+        if (count == 0 || count > Shape.MAX_FIELDS || p >= end) {
+            return null;
+        }
+        Shape shape = SHAPES[Shape.slot(count, b, p, end)];
+        if (shape == null || shape.ids.length != count) {
+            return null;
+        }
+        byte[] ids = shape.ids;
+        byte[] copy = new byte[length + 4 * count];
+        for (int i = 0; i < count; i++) {
+            int id = ids[i];
+            if (id != 0) {
+                if (p >= end || b[p] != id) {
+                    return null;
+                }
+                p++;
+            } else {
+                byte[] wire = shape.wires[i];
+                int n = wire.length;
+                if (n > end - p || !Reader.sameBytes(b, p, wire, n)) {
+                    return null;
+                }
+                p += n;
+            }
+            INT.set(copy, length + 4 * i, p - base);
+            // The fixed-size kinds here, the rest in skip(): the loop stays small enough for
+            // the JIT to keep whole.
+            int size = p < end ? FIXED_SIZES[b[p] & 0xFF] : 0;
+            if (size > 0 && size <= end - p) {
+                p += size;
+            } else if ((p = skip(b, p, end, 0)) < 0) {
+                return null;
+            }
+        }
+        if (p != end) {
+            return null;
+        }
+        System.arraycopy(b, base, copy, 0, length);
+        return shape.prototype.withLazyValues(new LazyValues(copy, length));
+    }
+
+    /**
      * The whole size (tag included) of a value of each tag whose size the tag alone gives and
      * which decodes whatever its payload holds; 0 for the others.
      */
@@ -2062,23 +2106,24 @@ public final class BlazeBinary {
     }
 
     /**
-     * The values of a record that {@link Reader#lazyFields} has checked: a private copy of the
+     * The values of a record that {@link #lazyRecord} has checked: a private copy of the
      * record's bytes (so later changes to the caller's array cannot reach the record) and where
      * each value begins. Each value is decoded, by the decoder's own code, when first read.
      */
     private static final class LazyValues implements BlazeDataRecord.ValueSource {
+        /** The record's bytes (without a CRC32 trailer), then an int per field: where its value begins. */
         private final byte[] bytes;
-        private final int[] offsets;
+        private final int length;
 
-        LazyValues(byte[] bytes, int[] offsets) {
+        LazyValues(byte[] bytes, int length) {
             this.bytes = bytes;
-            this.offsets = offsets;
+            this.length = length;
         }
 
         @Override
         public BlazeValue value(int index) {
-            Reader reader = new Reader(bytes, 0, bytes.length, false);
-            reader.pos = offsets[index];
+            Reader reader = new Reader(bytes, 0, length, false);
+            reader.pos = (int) INT.get(bytes, length + 4 * index);
             return reader.value(0);
         }
     }
