@@ -120,11 +120,17 @@ import java.util.zip.CRC32;
  * count): {@code encode(decode(bytes))} equals {@code bytes} for canonical input only.
  *
  * <p>All methods are thread-safe. Caches, invisible in the results, are the only state: the
- * encoder writes into a 4 KiB scratch array per thread before it copies the record out, and the
+ * encoder writes into a 4 KiB scratch array (with its writer) per thread before it copies the record out, and the
  * decoder keeps, per field count and first key, the keys of the last record shape it met, and
  * likewise for dictionaries (at most 256 shapes each, of at most 64 keys and 1,024 chars of key
  * text; never values), so that records and dictionaries of that shape share one key array and
  * skip decoding and ordering their keys.
+ *
+ * <p>A record whose keys match its cached shape is checked whole at decode time (every check
+ * above, without building anything) and its values are built when first read, from a private
+ * copy of its bytes (docs/decisions/0002-codec-value-model.md); any other record, and any
+ * malformed input, goes through the eager decoder, so every error still surfaces in
+ * {@code decode}.
  */
 public final class BlazeBinary {
 
@@ -700,43 +706,41 @@ public final class BlazeBinary {
         }
 
         /**
-         * Writes a string. Up to {@value #MAX_SCANNED_STRING} chars are copied as ASCII and
-         * checked in the same loop (one pass, no call: cheaper for short strings than a check
-         * and then a copy); a non-ASCII char sends the string to the UTF-8 paths, which write
-         * over the copy. The copy stays inside the bytes the string needs in any form, so a
-         * fixed writer never writes past what {@link Sizer} measured.
+         * Writes a string. One of up to 15 chars is copied as ASCII and checked in the same loop
+         * (no call: cheaper for short strings than a check and then a copy); a non-ASCII char
+         * sends it to {@link #shortString}, which writes over the copy (inside the bytes the
+         * string needs in any form, so a fixed writer never writes past what {@link Sizer}
+         * measured). Longer ones are checked first and copied by the JDK (an array copy).
          */
         private void string(String s) {
             int chars = s.length();
-            if (chars <= MAX_SCANNED_STRING) {
-                ensure(5 + chars);
+            if (chars <= MAX_INLINE_STRING) {
+                ensure(1 + chars);
                 byte[] b = buf;
                 int p = pos;
-                int start = chars <= MAX_INLINE_STRING ? p + 1 : p + 5;
                 int all = 0;
                 for (int i = 0; i < chars; i++) {
                     char c = s.charAt(i);
                     all |= c;
-                    b[start + i] = (byte) c;
+                    b[p + 1 + i] = (byte) c;
                 }
                 if (all < 0x80) {
-                    if (start == p + 1) {
-                        // The common short string: the tag says the length (0x11 when empty).
-                        b[p] = (byte) (chars == 0 ? TAG_EMPTY_STRING : TAG_INLINE_STRING | chars);
-                    } else {
-                        // UTF-8 has at least as many bytes as UTF-16 has chars: the long form.
-                        b[p] = TAG_STRING;
-                        INT.set(b, p + 1, chars);
-                    }
-                    pos = start + chars;
-                    return;
-                }
-                if (chars <= MAX_INLINE_STRING) {
+                    // The common short string: the tag says the length (0x11 when empty).
+                    b[p] = (byte) (chars == 0 ? TAG_EMPTY_STRING : TAG_INLINE_STRING | chars);
+                    pos = p + 1 + chars;
+                } else {
                     shortString(s);
-                    return;
                 }
+            } else if (chars <= MAX_SCANNED_STRING && isAscii(s, chars)) {
+                // UTF-8 has at least as many bytes as UTF-16 has chars: the long form.
+                ensure(5 + chars);
+                buf[pos] = TAG_STRING;
+                INT.set(buf, pos + 1, chars);
+                copyAscii(s, chars, buf, pos + 5);
+                pos += 5 + chars;
+            } else {
+                longString(s, chars);
             }
-            longString(s, chars);
         }
 
         /** Writes a string of at most 15 chars, not all ASCII: inline unless the UTF-8 form is longer. */
@@ -793,6 +797,17 @@ public final class BlazeBinary {
          */
         private int utf8(String s, int p, String what) {
             int chars = s.length();
+            if (chars <= MAX_INLINE_STRING) {
+                // Short keys: copied as ASCII and checked in one loop, as in string().
+                byte[] b = buf;
+                int all = 0;
+                for (int i = 0; i < chars; i++) {
+                    char c = s.charAt(i);
+                    all |= c;
+                    b[p + i] = (byte) c;
+                }
+                return all < 0x80 ? p + chars : utf8Slow(s, p, what);
+            }
             if (isAscii(s, chars)) {
                 copyAscii(s, chars, buf, p);
                 return p + chars;
@@ -956,20 +971,35 @@ public final class BlazeBinary {
      * is not finite or lies outside the range of {@link Instant}.
      */
     static Instant instantFromSeconds(double seconds) {
-        if (!(seconds >= -0x1p56 && seconds <= 0x1p56)) {
-            return null; // NaN, infinite, or far outside Instant's range
-        }
-        double whole = Math.floor(seconds);
-        long micros = Math.round((seconds - whole) * 1e6);
-        long epochSecond = (long) whole + REFERENCE_EPOCH_SECOND;
-        if (micros >= 1_000_000L) {
-            micros -= 1_000_000L;
-            epochSecond++;
-        }
-        if (epochSecond < MIN_EPOCH_SECOND || epochSecond > MAX_EPOCH_SECOND) {
+        long epochSecond = epochSecond(seconds);
+        if (epochSecond == NO_DATE) {
             return null;
         }
-        return Instant.ofEpochSecond(epochSecond, micros * 1_000L);
+        return Instant.ofEpochSecond(epochSecond, micros(seconds) % 1_000_000L * 1_000L);
+    }
+
+    /** What {@link #epochSecond} gives for a date payload that is not an {@link Instant}. */
+    private static final long NO_DATE = Long.MIN_VALUE;
+
+    /**
+     * The epoch second of the instant for a date payload, rounded to the nearest microsecond, or
+     * {@link #NO_DATE} when the value is not finite or lies outside the range of {@link Instant}:
+     * the check of {@link #instantFromSeconds} without making the instant.
+     */
+    static long epochSecond(double seconds) {
+        if (!(seconds >= -0x1p56 && seconds <= 0x1p56)) {
+            return NO_DATE; // NaN, infinite, or far outside Instant's range
+        }
+        long epochSecond = (long) Math.floor(seconds) + REFERENCE_EPOCH_SECOND;
+        if (micros(seconds) >= 1_000_000L) {
+            epochSecond++;
+        }
+        return epochSecond < MIN_EPOCH_SECOND || epochSecond > MAX_EPOCH_SECOND ? NO_DATE : epochSecond;
+    }
+
+    /** The fraction of a second of a date payload in microseconds, 0..1,000,000 (which carries). */
+    private static long micros(double seconds) {
+        return Math.round((seconds - Math.floor(seconds)) * 1e6);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -1029,6 +1059,10 @@ public final class BlazeBinary {
      * and out-of-order keys are sorted. Either pass is linear in the input's size.
      */
     private static BlazeDataRecord read(byte[] bytes, int offset, int length) {
+        BlazeDataRecord lazy = lazyRecord(bytes, offset, offset + length);
+        if (lazy != null) {
+            return lazy;
+        }
         try {
             return new Reader(bytes, offset, length, false).record();
         } catch (BlazeBinaryException | IllegalArgumentException e) {
@@ -1301,14 +1335,6 @@ public final class BlazeBinary {
         private BlazeDataRecord fastFields(int count) {
             int slot = Shape.slot(count, b, pos, end);
             Shape shape = SHAPES[slot];
-            if (shape != null && shape.ids.length == count) {
-                int fieldsAt = pos;
-                BlazeDataRecord lazy = lazyFields(shape, count);
-                if (lazy != null) {
-                    return lazy;
-                }
-                pos = fieldsAt;
-            }
             BlazeValue[] values = new BlazeValue[count];
             int i = 0;
             if (shape != null && shape.ids.length == count) {
@@ -1366,226 +1392,8 @@ public final class BlazeBinary {
             return record;
         }
 
-        /**
-         * The record when its keys are those of {@code shape}, byte for byte, and every value
-         * passes {@link #skip}, which accepts only what {@link #value} decodes without an error:
-         * a record whose values are made from a private copy of the input when first read.
-         * Otherwise null, with the position anywhere: the caller decodes the record eagerly,
-         * which reports the input's first error. Throws nothing.
-         */
-        private BlazeDataRecord lazyFields(Shape shape, int count) {
-            byte[] ids = shape.ids;
-            int[] offsets = new int[count];
-            for (int i = 0; i < count; i++) {
-                int id = ids[i];
-                if (id != 0) {
-                    if (pos >= end || b[pos] != id) {
-                        return null;
-                    }
-                    pos++;
-                } else {
-                    byte[] wire = shape.wires[i];
-                    int n = wire.length;
-                    if (n > end - pos || !sameBytes(b, pos, wire, n)) {
-                        return null;
-                    }
-                    pos += n;
-                }
-                offsets[i] = pos - base;
-                if (!skip(0)) {
-                    return null;
-                }
-            }
-            if (pos != end) {
-                return null;
-            }
-            return shape.prototype.withLazyValues(new LazyValues(Arrays.copyOfRange(b, base, end), offsets));
-        }
-
-        /**
-         * Steps over the value at the position when {@link #value} would decode it without an
-         * error (and so would the careful pass): every length inside the input, tags and UTF-8
-         * valid, dates inside the range of {@link Instant}, nesting within {@value #MAX_DEPTH},
-         * dictionary keys in strictly increasing order (byte order of UTF-8 is code-point
-         * order). Returns false, the position anywhere, for anything else, including valid but
-         * non-canonical dictionaries whose keys are out of order. Allocates nothing.
-         */
-        private boolean skip(int depth) {
-            int p = pos;
-            if (p >= end) {
-                return false;
-            }
-            int tag = b[p++] & 0xFF;
-            int remain = end - p;
-            if ((tag & 0xF0) == TAG_INLINE_STRING) {
-                int length = tag & 0x0F;
-                if (length == 0 || length > remain || !validUtf8(p, length)) {
-                    return false;
-                }
-                pos = p + length;
-                return true;
-            }
-            switch (tag) {
-                case TAG_STRING: {
-                    if (remain < 4) {
-                        return false;
-                    }
-                    long length = (int) INT.get(b, p) & 0xFFFFFFFFL;
-                    if (length > remain - 4 || !validUtf8(p + 4, (int) length)) {
-                        return false;
-                    }
-                    pos = p + 4 + (int) length;
-                    return true;
-                }
-                case TAG_EMPTY_STRING:
-                case TAG_NULL:
-                    pos = p;
-                    return true;
-                case TAG_SMALL_INT:
-                case TAG_BOOL:
-                    return advance(p, remain, 1);
-                case TAG_INT:
-                case TAG_DOUBLE:
-                    return advance(p, remain, 8);
-                case TAG_UUID:
-                    return advance(p, remain, 16);
-                case TAG_DATE:
-                    return remain >= 8 && instantFromSeconds(Double.longBitsToDouble((long) LONG.get(b, p))) != null
-                            && advance(p, remain, 8);
-                case TAG_DATA: {
-                    if (remain < 4) {
-                        return false;
-                    }
-                    long length = (int) INT.get(b, p) & 0xFFFFFFFFL;
-                    return length <= remain - 4 && advance(p, remain, 4 + (int) length);
-                }
-                case TAG_VECTOR: {
-                    if (remain < 4) {
-                        return false;
-                    }
-                    long count = (int) INT.get(b, p) & 0xFFFFFFFFL;
-                    return count * 4 <= remain - 4 && advance(p, remain, 4 + 4 * (int) count);
-                }
-                case TAG_EMPTY_ARRAY:
-                case TAG_EMPTY_DICTIONARY:
-                    pos = p;
-                    return depth < MAX_DEPTH;
-                case TAG_ARRAY: {
-                    if (depth >= MAX_DEPTH || remain < 2) {
-                        return false;
-                    }
-                    int count = (short) SHORT.get(b, p) & 0xFFFF;
-                    pos = p + 2;
-                    for (int i = 0; i < count; i++) {
-                        if (!skip(depth + 1)) {
-                            return false;
-                        }
-                    }
-                    return true;
-                }
-                case TAG_DICTIONARY:
-                    return depth < MAX_DEPTH && remain >= 2 && skipEntries(p, depth + 1);
-                default:
-                    return false;
-            }
-        }
-
-        /** {@link #skip} for the entries of a dictionary whose count is at {@code p}. */
-        private boolean skipEntries(int p, int depth) {
-            int count = (short) SHORT.get(b, p) & 0xFFFF;
-            pos = p + 2;
-            int previous = -1;
-            int previousLength = 0;
-            for (int i = 0; i < count; i++) {
-                int at = pos;
-                if (end - at < 2) {
-                    return false;
-                }
-                int length = (short) SHORT.get(b, at) & 0xFFFF;
-                int key = at + 2;
-                if (length > end - key || !validUtf8(key, length)) {
-                    return false;
-                }
-                if (previous >= 0 && Arrays.compareUnsigned(b, previous, previous + previousLength, b, key, key + length) >= 0) {
-                    return false;
-                }
-                previous = key;
-                previousLength = length;
-                pos = key + length;
-                if (!skip(depth)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private boolean advance(int p, int remain, int n) {
-            if (n > remain) {
-                return false;
-            }
-            pos = p + n;
-            return true;
-        }
-
-        /**
-         * Whether the {@code n} bytes at {@code p} are well-formed UTF-8 (Unicode table 3-7, as
-         * {@link #decodeUtf8} accepts): ASCII eight bytes at a time, other sequences one by one.
-         */
-        private boolean validUtf8(int p, int n) {
-            int stop = p + n;
-            int i = p;
-            while (i < stop) {
-                if (stop - i >= 8 && ((long) LONG.get(b, i) & 0x8080_8080_8080_8080L) == 0) {
-                    i += 8;
-                    continue;
-                }
-                int lead = b[i];
-                if (lead >= 0) {
-                    i++;
-                    continue;
-                }
-                lead &= 0xFF;
-                int size;
-                int min = 0x80;
-                int max = 0xBF;
-                if (lead >= 0xC2 && lead <= 0xDF) {
-                    size = 2;
-                } else if (lead >= 0xE0 && lead <= 0xEF) {
-                    size = 3;
-                    if (lead == 0xE0) {
-                        min = 0xA0;
-                    } else if (lead == 0xED) {
-                        max = 0x9F;
-                    }
-                } else if (lead >= 0xF0 && lead <= 0xF4) {
-                    size = 4;
-                    if (lead == 0xF0) {
-                        min = 0x90;
-                    } else if (lead == 0xF4) {
-                        max = 0x8F;
-                    }
-                } else {
-                    return false;
-                }
-                if (stop - i < size) {
-                    return false;
-                }
-                int second = b[i + 1] & 0xFF;
-                if (second < min || second > max) {
-                    return false;
-                }
-                for (int k = 2; k < size; k++) {
-                    if ((b[i + k] & 0xC0) != 0x80) {
-                        return false;
-                    }
-                }
-                i += size;
-            }
-            return true;
-        }
-
         /** Whether the {@code n} bytes at {@code at} are those of {@code wire}: eight at a time. */
-        private static boolean sameBytes(byte[] b, int at, byte[] wire, int n) {
+        static boolean sameBytes(byte[] b, int at, byte[] wire, int n) {
             int i = 0;
             for (; i + 8 <= n; i += 8) {
                 if ((long) LONG.get(b, at + i) != (long) LONG.get(wire, i)) {
@@ -2045,23 +1853,277 @@ public final class BlazeBinary {
     }
 
     /**
-     * The values of a record that {@link Reader#lazyFields} has checked: a private copy of the
+     * The record in {@code b} from {@code base} to {@code end} when it is well-formed and its keys
+     * are those of the shape cached for it, byte for byte: its values are checked now by
+     * {@link #skip}, which accepts only what the eager decoder decodes without an error, and
+     * made when first read from a private copy of the bytes (docs/decisions/0002). Null for
+     * anything else (another shape, or any doubt about the input): the eager decoder then
+     * decodes the record or reports the input's first error. Throws nothing.
+     *
+     * <p>The copy holds the record's bytes and, after them, where each value begins (an int
+     * per field): one array for both.
+     */
+    private static BlazeDataRecord lazyRecord(byte[] b, int base, int end) {
+        int length = end - base;
+        if (length < HEADER_LENGTH || (int) INT.get(b, base) != MAGIC_INT || b[base + 4] != MAGIC[4]) {
+            return null;
+        }
+        int version = b[base + OFFSET_VERSION];
+        if (version == VERSION_CRC32) {
+            if (length < HEADER_LENGTH + CRC_LENGTH) {
+                return null;
+            }
+            end -= CRC_LENGTH;
+            length -= CRC_LENGTH;
+            CRC32 crc = new CRC32();
+            crc.update(b, base, length);
+            if ((int) crc.getValue() != (int) INT.get(b, end)) {
+                return null;
+            }
+        } else if (version != VERSION_PLAIN) {
+            return null;
+        }
+        int count = (short) SHORT.get(b, base + OFFSET_FIELD_COUNT) & 0xFFFF;
+        int p = base + HEADER_LENGTH;
+        if (count == 0 || count > Shape.MAX_FIELDS || p >= end) {
+            return null;
+        }
+        Shape shape = SHAPES[Shape.slot(count, b, p, end)];
+        if (shape == null || shape.ids.length != count) {
+            return null;
+        }
+        byte[] ids = shape.ids;
+        byte[] copy = new byte[length + 4 * count];
+        for (int i = 0; i < count; i++) {
+            int id = ids[i];
+            if (id != 0) {
+                if (p >= end || b[p] != id) {
+                    return null;
+                }
+                p++;
+            } else {
+                byte[] wire = shape.wires[i];
+                int n = wire.length;
+                if (n > end - p || !Reader.sameBytes(b, p, wire, n)) {
+                    return null;
+                }
+                p += n;
+            }
+            INT.set(copy, length + 4 * i, p - base);
+            // The fixed-size kinds here, the rest in skip(): the loop stays small enough for
+            // the JIT to keep whole.
+            int size = p < end ? FIXED_SIZES[b[p] & 0xFF] : 0;
+            if (size > 0 && size <= end - p) {
+                p += size;
+            } else if ((p = skip(b, p, end, 0)) < 0) {
+                return null;
+            }
+        }
+        if (p != end) {
+            return null;
+        }
+        System.arraycopy(b, base, copy, 0, length);
+        return shape.prototype.withLazyValues(new LazyValues(copy, length));
+    }
+
+    /**
+     * The whole size (tag included) of a value of each tag whose size the tag alone gives and
+     * which decodes whatever its payload holds; 0 for the others.
+     */
+    private static final byte[] FIXED_SIZES = new byte[256];
+
+    static {
+        FIXED_SIZES[TAG_SMALL_INT] = 2;
+        FIXED_SIZES[TAG_BOOL] = 2;
+        FIXED_SIZES[TAG_INT] = 9;
+        FIXED_SIZES[TAG_DOUBLE] = 9;
+        FIXED_SIZES[TAG_UUID] = 17;
+        FIXED_SIZES[TAG_NULL] = 1;
+        FIXED_SIZES[TAG_EMPTY_STRING] = 1;
+    }
+
+    /**
+     * Steps over the value at {@code p} when {@link Reader#value} would decode it without an
+     * error (and so would the careful pass): every length inside the input, tags and UTF-8
+     * valid, dates inside the range of {@link Instant}, nesting within {@value #MAX_DEPTH},
+     * dictionary keys in strictly increasing order (the byte order of UTF-8 is code-point
+     * order). Returns the position after the value, or -1 for anything else, including valid
+     * but non-canonical dictionaries whose keys are out of order. Allocates nothing.
+     */
+    static int skip(byte[] b, int p, int end, int depth) {
+        if (p >= end) {
+            return -1;
+        }
+        int tag = b[p++] & 0xFF;
+        int remain = end - p;
+        if ((tag & 0xF0) == TAG_INLINE_STRING) {
+            int length = tag & 0x0F;
+            return length == 0 || length > remain || !validUtf8(b, p, length) ? -1 : p + length;
+        }
+        switch (tag) {
+            case TAG_STRING: {
+                if (remain < 4) {
+                    return -1;
+                }
+                long length = (int) INT.get(b, p) & 0xFFFFFFFFL;
+                return length > remain - 4 || !validUtf8(b, p + 4, (int) length) ? -1 : p + 4 + (int) length;
+            }
+            case TAG_EMPTY_STRING:
+            case TAG_NULL:
+                return p;
+            case TAG_SMALL_INT:
+            case TAG_BOOL:
+                return remain >= 1 ? p + 1 : -1;
+            case TAG_INT:
+            case TAG_DOUBLE:
+                return remain >= 8 ? p + 8 : -1;
+            case TAG_UUID:
+                return remain >= 16 ? p + 16 : -1;
+            case TAG_DATE:
+                return remain >= 8 && epochSecond(Double.longBitsToDouble((long) LONG.get(b, p))) != NO_DATE ? p + 8 : -1;
+            case TAG_DATA: {
+                if (remain < 4) {
+                    return -1;
+                }
+                long length = (int) INT.get(b, p) & 0xFFFFFFFFL;
+                return length <= remain - 4 ? p + 4 + (int) length : -1;
+            }
+            case TAG_VECTOR: {
+                if (remain < 4) {
+                    return -1;
+                }
+                long count = (int) INT.get(b, p) & 0xFFFFFFFFL;
+                return count * 4 <= remain - 4 ? p + 4 + 4 * (int) count : -1;
+            }
+            case TAG_EMPTY_ARRAY:
+            case TAG_EMPTY_DICTIONARY:
+                return depth < MAX_DEPTH ? p : -1;
+            case TAG_ARRAY: {
+                if (depth >= MAX_DEPTH || remain < 2) {
+                    return -1;
+                }
+                int count = (short) SHORT.get(b, p) & 0xFFFF;
+                p += 2;
+                for (int i = 0; i < count && p >= 0; i++) {
+                    int size = p < end ? FIXED_SIZES[b[p] & 0xFF] : 0;
+                    p = size > 0 && size <= end - p ? p + size : skip(b, p, end, depth + 1);
+                }
+                return p;
+            }
+            case TAG_DICTIONARY:
+                return depth < MAX_DEPTH && remain >= 2 ? skipEntries(b, p, end, depth + 1) : -1;
+            default:
+                return -1;
+        }
+    }
+
+    /** {@link #skip} for the entries of a dictionary whose count is at {@code p}. */
+    private static int skipEntries(byte[] b, int p, int end, int depth) {
+        int count = (short) SHORT.get(b, p) & 0xFFFF;
+        p += 2;
+        int previous = -1;
+        int previousLength = 0;
+        for (int i = 0; i < count; i++) {
+            if (end - p < 2) {
+                return -1;
+            }
+            int length = (short) SHORT.get(b, p) & 0xFFFF;
+            int key = p + 2;
+            if (length > end - key || !validUtf8(b, key, length)) {
+                return -1;
+            }
+            if (previous >= 0 && Arrays.compareUnsigned(b, previous, previous + previousLength, b, key, key + length) >= 0) {
+                return -1;
+            }
+            previous = key;
+            previousLength = length;
+            p = key + length;
+            int size = p < end ? FIXED_SIZES[b[p] & 0xFF] : 0;
+            if (size > 0 && size <= end - p) {
+                p += size;
+            } else if ((p = skip(b, p, end, depth)) < 0) {
+                return -1;
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Whether the {@code n} bytes at {@code p} are well-formed UTF-8 (Unicode table 3-7, what
+     * {@link Reader#utf8} accepts): ASCII eight bytes at a time, other sequences one by one.
+     */
+    static boolean validUtf8(byte[] b, int p, int n) {
+        int stop = p + n;
+        int i = p;
+        while (i < stop) {
+            if (stop - i >= 8 && ((long) LONG.get(b, i) & 0x8080_8080_8080_8080L) == 0) {
+                i += 8;
+                continue;
+            }
+            int lead = b[i];
+            if (lead >= 0) {
+                i++;
+                continue;
+            }
+            lead &= 0xFF;
+            int size;
+            int min = 0x80;
+            int max = 0xBF;
+            if (lead >= 0xC2 && lead <= 0xDF) {
+                size = 2;
+            } else if (lead >= 0xE0 && lead <= 0xEF) {
+                size = 3;
+                if (lead == 0xE0) {
+                    min = 0xA0; // overlong
+                } else if (lead == 0xED) {
+                    max = 0x9F; // surrogates
+                }
+            } else if (lead >= 0xF0 && lead <= 0xF4) {
+                size = 4;
+                if (lead == 0xF0) {
+                    min = 0x90; // overlong
+                } else if (lead == 0xF4) {
+                    max = 0x8F; // above U+10FFFF
+                }
+            } else {
+                return false;
+            }
+            if (stop - i < size) {
+                return false;
+            }
+            int second = b[i + 1] & 0xFF;
+            if (second < min || second > max) {
+                return false;
+            }
+            for (int k = 2; k < size; k++) {
+                if ((b[i + k] & 0xC0) != 0x80) {
+                    return false;
+                }
+            }
+            i += size;
+        }
+        return true;
+    }
+
+    /**
+     * The values of a record that {@link #lazyRecord} has checked: a private copy of the
      * record's bytes (so later changes to the caller's array cannot reach the record) and where
      * each value begins. Each value is decoded, by the decoder's own code, when first read.
      */
     private static final class LazyValues implements BlazeDataRecord.ValueSource {
+        /** The record's bytes (without a CRC32 trailer), then an int per field: where its value begins. */
         private final byte[] bytes;
-        private final int[] offsets;
+        private final int length;
 
-        LazyValues(byte[] bytes, int[] offsets) {
+        LazyValues(byte[] bytes, int length) {
             this.bytes = bytes;
-            this.offsets = offsets;
+            this.length = length;
         }
 
         @Override
         public BlazeValue value(int index) {
-            Reader reader = new Reader(bytes, 0, bytes.length, false);
-            reader.pos = offsets[index];
+            Reader reader = new Reader(bytes, 0, length, false);
+            reader.pos = (int) INT.get(bytes, length + 4 * index);
             return reader.value(0);
         }
     }
