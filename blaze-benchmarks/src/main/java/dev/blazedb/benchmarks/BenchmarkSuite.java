@@ -1,5 +1,6 @@
 package dev.blazedb.benchmarks;
 
+import dev.blazedb.benchmarks.SuiteReport.SyncSection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,17 +35,19 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       with GROUP and OS durability and point reads with 1 and 2 threads (3 x 2 s warm-up,
  *       5 x 2 s measured), open of a 1 M-record database with cheap and default key derivation
  *       (1 warm-up, 5 measured), compaction of 1 M records (3 measured).
- *   <li>sync ({@link SyncBench}, the end-to-end harness): in a child JVM with the flags the
- *       README quotes ({@value #SYNC_JVM_FLAGS}), 3 runs of every scenario on the memory
- *       transport; it writes its own report, JSON and latency chart
- *       ({@code sync-bench-memory-latency.png}) beside the suite's.
+ *   <li>sync: the end-to-end harness ({@link SyncBench}) on every transport of
+ *       {@link #SYNC_TRANSPORTS} (memory, Unix socket in one process and between two, TCP plain
+ *       and TLS + E2E), 3 runs of every scenario each, then {@link TcpBench} (handshake cost,
+ *       fan-out to 10, 100 and 1000 spokes); each in a child JVM of its own with the flags the
+ *       README quotes ({@value #SYNC_JVM_FLAGS}); each writes its own report, JSON and (SyncBench)
+ *       latency chart beside the suite's.
  * </ul>
  *
- * <p>About 10 minutes on 2 cores. {@code --quick} (about two minutes) shortens every iteration
+ * <p>About 25 minutes on 2 cores (the sync group about 12). {@code --quick} (about two minutes) shortens every iteration
  * and uses 100 K-record databases and one short sync run: a smoke test, not figures to quote.
  * Writes, under {@code --out} (default {@code target/bench-results}): {@code raw/*.json} (JMH's
  * own results), {@code results.json} (the summary, the sync harness's runs under {@code sync}),
- * {@code results.md} (also printed) and the sync harness's files. Exits with 1 if a
+ * {@code results.md} (also printed) and the harnesses' files. Exits with 1 if a
  * benchmark failed to produce its figure, 2 on a bad command line; a missed bar is a result, not
  * a failure.
  */
@@ -176,54 +179,88 @@ public final class BenchmarkSuite {
         return steps;
     }
 
+    /** The transports the sync group measures, in order, each with {@link SyncBench} in a JVM of its own. */
+    static final List<String> SYNC_TRANSPORTS = List.of("memory", "uds", "uds-process", "tcp", "tcp-tls-e2e");
+
     /**
-     * The sync harness's arguments for these settings: 3 runs of every scenario, or for
-     * {@code --quick} one short run with 100 K changes and records.
+     * The sync harness's arguments for one transport: 3 runs of every scenario (300 K changes per
+     * throughput run, 1 M records for the initial sync, 5 s of latency), or for {@code --quick}
+     * one short run with 100 K changes and records.
      */
-    static List<String> syncArguments(Settings settings) {
-        List<String> args = new ArrayList<>(List.of("--out", settings.out().toString()));
+    static List<String> syncArguments(Settings settings, String transport) {
+        List<String> args = new ArrayList<>(List.of("--transport", transport, "--out", settings.out().toString()));
         if (settings.quick()) {
-            args.addAll(List.of("--runs", "1", "--latency-seconds", "2", "--warmup-seconds", "1", "--changes", "100000", "--warmup-changes", "20000",
-                    "--initial", "100000"));
+            args.addAll(List.of("--runs", "1", "--latency-seconds", "2", "--warmup-seconds", "1", "--changes", "100000",
+                    "--warmup-changes", "20000", "--initial", "100000"));
         } else {
-            args.addAll(List.of("--runs", "3"));
+            args.addAll(List.of("--runs", "3", "--latency-seconds", "5", "--changes", "300000"));
         }
         return args;
     }
 
-    /** The child JVM's command line that runs the sync harness with these settings. */
-    static List<String> syncCommand(Settings settings) {
+    /** {@link TcpBench}'s arguments: handshakes and fan-out to 10, 100 and 1000 spokes (10 and 100 for {@code --quick}). */
+    static List<String> tcpBenchArguments(Settings settings) {
+        List<String> args = new ArrayList<>(List.of("--out", settings.out().toString()));
+        if (settings.quick()) {
+            args.addAll(List.of("--handshakes", "50", "--spokes", "10,100", "--rounds", "10", "--changes", "1000"));
+        } else {
+            args.addAll(List.of("--spokes", "10,100,1000"));
+        }
+        return args;
+    }
+
+    /** The child JVM's command line that runs {@code harness} with {@code args}. */
+    static List<String> harnessCommand(Class<?> harness, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(SYNC_JVM_FLAGS.split(" ")));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SyncBench.class.getName()));
-        command.addAll(syncArguments(settings));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), harness.getName()));
+        command.addAll(args);
         return command;
     }
 
+    /** Every harness run of the sync group: SyncBench on each transport, then TcpBench. */
+    static List<SyncSection> runSync(Settings settings) throws IOException {
+        List<SyncSection> sections = new ArrayList<>();
+        for (String transport : SYNC_TRANSPORTS) {
+            String name = "sync-bench-" + transport;
+            sections.add(runHarness(SyncBench.class, syncArguments(settings, transport), settings.out(), name,
+                    name + "-latency.png"));
+        }
+        sections.add(runHarness(TcpBench.class, tcpBenchArguments(settings), settings.out(), "tcp-bench", null));
+        return sections;
+    }
+
     /**
-     * Runs the sync harness in a child JVM (its output shows as it goes) and reads back what it
-     * wrote; null when it failed.
+     * Runs a harness in a child JVM (its output shows as it goes) and reads back the
+     * {@code name}.md and {@code name}.json it wrote to {@code out}.
      */
-    static SuiteReport.SyncSection runSync(Settings settings) throws IOException {
-        Process child = new ProcessBuilder(syncCommand(settings)).inheritIO().start();
+    private static SyncSection runHarness(Class<?> harness, List<String> args, Path out, String name, String chart)
+            throws IOException {
+        Path md = out.resolve(name + ".md");
+        Path json = out.resolve(name + ".json");
+        Files.deleteIfExists(md);
+        Files.deleteIfExists(json);
+        System.out.printf("%n=== BenchmarkSuite %s (child JVM %s)%n", name, SYNC_JVM_FLAGS);
+        long start = System.nanoTime();
+        Process child = new ProcessBuilder(harnessCommand(harness, args)).inheritIO().start();
         int exit;
         try {
             exit = child.waitFor();
         } catch (InterruptedException e) {
             child.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while the sync harness ran", e);
+            throw new IOException("interrupted while " + name + " ran", e);
         }
-        Path md = settings.out().resolve("sync-bench-memory.md");
-        Path json = settings.out().resolve("sync-bench-memory.json");
+        System.out.printf("=== BenchmarkSuite %s took %.0f s%n", name, (System.nanoTime() - start) / 1e9);
+        String command = "java " + SYNC_JVM_FLAGS + " -cp blaze-benchmarks/target/benchmarks.jar " + harness.getName() + " "
+                + String.join(" ", args);
         if (exit != 0 || !Files.exists(md) || !Files.exists(json)) {
-            System.err.println("The sync harness failed (exit " + exit + ")");
-            return null;
+            System.err.println(name + " failed (exit " + exit + ")");
+            return new SyncSection(null, null, chart, command);
         }
-        return new SuiteReport.SyncSection(Files.readString(md, StandardCharsets.UTF_8), Files.readString(json, StandardCharsets.UTF_8),
-                "sync-bench-memory-latency.png", "java " + SYNC_JVM_FLAGS + " -cp blaze-benchmarks/target/benchmarks.jar "
-                + SyncBench.class.getName() + " " + String.join(" ", syncArguments(settings)));
+        return new SyncSection(Files.readString(md, StandardCharsets.UTF_8), Files.readString(json, StandardCharsets.UTF_8), chart,
+                command);
     }
 
     private static ChainedOptionsBuilder base(String include) {
@@ -274,17 +311,14 @@ public final class BenchmarkSuite {
                 rawFiles.add(settings.out().relativize(raw).toString());
             }
         }
-        SuiteReport.SyncSection sync = null;
+        List<SyncSection> sync = List.of();
         if (settings.groups().contains("sync")) {
-            System.out.printf("%n=== BenchmarkSuite sync harness (SyncBench, child JVM %s)%n", SYNC_JVM_FLAGS);
-            long stepStart = System.nanoTime();
-            Files.deleteIfExists(settings.out().resolve("sync-bench-memory.md"));
-            Files.deleteIfExists(settings.out().resolve("sync-bench-memory.json"));
             sync = runSync(settings);
-            if (sync == null) {
-                failed.add("sync");
+            for (SyncSection section : sync) {
+                if (!section.produced()) {
+                    failed.add(section.command());
+                }
             }
-            System.out.printf("=== BenchmarkSuite sync took %.0f s%n", (System.nanoTime() - stepStart) / 1e9);
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         SuiteReport report = SuiteReport.of(

@@ -158,18 +158,24 @@ public final class SuiteReport {
     }
 
     /**
-     * What the sync harness ({@link SyncBench}) wrote, for the suite's report.
+     * What one end-to-end harness run ({@link SyncBench} on one transport, or {@link TcpBench})
+     * wrote, for the suite's report.
      *
-     * @param markdown its Markdown report ({@code sync-bench-memory.md})
-     * @param json its JSON with every run ({@code sync-bench-memory.json})
-     * @param chartFile its latency chart, relative to the output directory
+     * @param markdown its Markdown report (e.g. {@code sync-bench-memory.md}); null when it failed
+     * @param json its JSON with every run; null when it failed
+     * @param chartFile its latency chart relative to the output directory, or null when it draws none
      * @param command the command line it ran with
      */
     public record SyncSection(String markdown, String json, String chartFile, String command) {
+
+        /** Whether the harness produced its report. */
+        public boolean produced() {
+            return markdown != null && json != null;
+        }
     }
 
     private final RunInfo run;
-    private final SyncSection sync;
+    private final List<SyncSection> sync;
     private final MachineFacts machine;
     private final List<CodecReport.RecordSummary> codec;
     private final List<CodecSizes.Row> sizes;
@@ -177,7 +183,7 @@ public final class SuiteReport {
     private final List<Row> storageRows;
 
     private SuiteReport(RunInfo run, MachineFacts machine, List<CodecReport.RecordSummary> codec, List<CodecSizes.Row> sizes,
-            List<Row> codecRows, List<Row> storageRows, SyncSection sync) {
+            List<Row> codecRows, List<Row> storageRows, List<SyncSection> sync) {
         this.run = run;
         this.sync = sync;
         this.machine = machine;
@@ -189,22 +195,24 @@ public final class SuiteReport {
 
     /** The report of {@code results}, the JMH results of every group in {@code run.groups()}. */
     public static SuiteReport of(RunInfo run, MachineFacts machine, List<JmhResult> results, List<CodecSizes.Row> sizes) {
-        return of(run, machine, results, sizes, null);
+        return of(run, machine, results, sizes, List.of());
     }
 
     /**
      * The report of {@code results}, the JMH results of every group in {@code run.groups()}, and
-     * of the sync harness's run ({@code sync}, null when the group did not run or failed).
+     * of the end-to-end harness runs ({@code sync}, one per harness run; empty when the group did
+     * not run).
      */
     public static SuiteReport of(RunInfo run, MachineFacts machine, List<JmhResult> results, List<CodecSizes.Row> sizes,
-                                 SyncSection sync) {
+                                 List<SyncSection> sync) {
         List<CodecReport.RecordSummary> codec = run.groups().contains("codec") ? CodecReport.summarise(results) : List.of();
         List<Row> codecRows = new ArrayList<>();
         for (CodecReport.RecordSummary summary : codec) {
             codecRows.addAll(codecRows(summary, run.quick(), codecSettings(results, summary.record())));
         }
         List<Row> storageRows = run.groups().contains("storage") ? storageRows(results, run.quick()) : List.of();
-        return new SuiteReport(run, machine, codec, List.copyOf(sizes), List.copyOf(codecRows), List.copyOf(storageRows), sync);
+        return new SuiteReport(run, machine, codec, List.copyOf(sizes), List.copyOf(codecRows), List.copyOf(storageRows),
+                List.copyOf(sync));
     }
 
     /** The codec group's rows: encode + decode against Jackson Map (the bar) and Jackson POJO (reference). */
@@ -221,7 +229,7 @@ public final class SuiteReport {
     public boolean complete() {
         return java.util.stream.Stream.concat(codecRows.stream(), storageRows.stream())
                 .noneMatch(r -> r.verdict() == Verdict.NOT_MEASURED)
-                && (sync != null || !run.groups().contains("sync"));
+                && (!run.groups().contains("sync") || !sync.isEmpty() && sync.stream().allMatch(SyncSection::produced));
     }
 
     private static String codecSettings(List<JmhResult> results, String record) {
@@ -397,15 +405,18 @@ public final class SuiteReport {
             }
         }
         if (run.groups().contains("sync")) {
-            md.append("\n## End-to-end sync (SyncBench)\n\n");
-            if (sync == null) {
-                md.append("The sync harness produced no figures; see its output above.\n");
-            } else {
-                md.append("Ran as `").append(sync.command()).append("`.\n\n");
-                String body = sync.markdown(); // its "###" title is a subsection of this one
+            md.append("\n## End-to-end sync (SyncBench, TcpBench)\n");
+            for (SyncSection section : sync) {
+                md.append("\nRan as `").append(section.command()).append("`.\n\n");
+                if (!section.produced()) {
+                    md.append("The harness produced no figures; see its output above.\n");
+                    continue;
+                }
+                String body = section.markdown(); // its "###" title is a subsection of this one
                 md.append(body);
-                if (!body.contains(sync.chartFile())) {
-                    md.append("\nLatency distribution: [").append(sync.chartFile()).append("](").append(sync.chartFile()).append(")\n");
+                String chart = section.chartFile();
+                if (chart != null && !body.contains(chart)) {
+                    md.append("\nLatency distribution: [").append(chart).append("](").append(chart).append(")\n");
                 }
             }
         }
@@ -459,16 +470,15 @@ public final class SuiteReport {
             rows(root.putObject("storage").putArray("rows"), storageRows);
         }
         if (run.groups().contains("sync")) {
-            if (sync == null) {
-                root.putNull("sync");
-            } else {
+            ArrayNode harnesses = root.putArray("sync");
+            for (SyncSection section : sync) {
+                ObjectNode node = harnesses.addObject();
+                node.put("command", section.command());
+                node.put("chart", section.chartFile());
                 try {
-                    ObjectNode node = root.putObject("sync");
-                    node.put("command", sync.command());
-                    node.put("chart", sync.chartFile());
-                    node.set("harness", mapper.readTree(sync.json()));
+                    node.set("harness", section.produced() ? mapper.readTree(section.json()) : null);
                 } catch (JsonProcessingException e) {
-                    throw new IllegalStateException("the sync harness wrote JSON that does not parse", e);
+                    throw new IllegalStateException("the harness wrote JSON that does not parse: " + section.command(), e);
                 }
             }
         }

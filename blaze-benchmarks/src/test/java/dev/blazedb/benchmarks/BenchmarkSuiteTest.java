@@ -63,22 +63,34 @@ class BenchmarkSuiteTest {
     }
 
     @Test
-    void theSyncGroupRunsTheHarnessInAChildJvmWithTheReadmeFlags() {
+    void theSyncGroupRunsTheHarnessOnEveryTransportAndTcpBenchInChildJvmsWithTheReadmeFlags() {
         BenchmarkSuite.Settings full = BenchmarkSuite.Settings.parse("--only", "sync", "--out", "/tmp/r");
         assertThat(full.groups()).containsExactly("sync");
         assertThat(BenchmarkSuite.plan(full)).isEmpty(); // no JMH run
-        assertThat(BenchmarkSuite.syncArguments(full)).containsExactly("--out", "/tmp/r", "--runs", "3");
-        List<String> command = BenchmarkSuite.syncCommand(full);
+        assertThat(BenchmarkSuite.SYNC_TRANSPORTS).containsExactly("memory", "uds", "uds-process", "tcp", "tcp-tls-e2e");
+        assertThat(BenchmarkSuite.syncArguments(full, "uds")).containsExactly("--transport", "uds", "--out", "/tmp/r", "--runs", "3",
+                "--latency-seconds", "5", "--changes", "300000");
+        List<String> args = BenchmarkSuite.syncArguments(full, "memory");
+        List<String> command = BenchmarkSuite.harnessCommand(SyncBench.class, args);
         assertThat(command.get(0)).endsWith("java");
-        assertThat(command).containsSubsequence("-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch", "-XX:+UseTransparentHugePages", "-XX:+UseG1GC", "-cp").contains(SyncBench.class.getName());
-        assertThat(command.subList(command.indexOf(SyncBench.class.getName()) + 1, command.size()))
-                .isEqualTo(BenchmarkSuite.syncArguments(full));
+        assertThat(command).containsSubsequence("-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch", "-XX:+UseTransparentHugePages", "-XX:+UseG1GC", "-cp")
+                .contains(SyncBench.class.getName());
+        assertThat(command.subList(command.indexOf(SyncBench.class.getName()) + 1, command.size())).isEqualTo(args);
+        for (String transport : BenchmarkSuite.SYNC_TRANSPORTS) {
+            // every transport's arguments are valid harness options
+            assertThat(SyncBench.Options.parse(BenchmarkSuite.syncArguments(full, transport).toArray(String[]::new)).transport())
+                    .isEqualTo(transport);
+        }
+        assertThat(BenchmarkSuite.tcpBenchArguments(full)).containsExactly("--out", "/tmp/r", "--spokes", "10,100,1000");
 
-        List<String> quick = BenchmarkSuite.syncArguments(BenchmarkSuite.Settings.parse("--quick"));
+        BenchmarkSuite.Settings quickSettings = BenchmarkSuite.Settings.parse("--quick");
+        List<String> quick = BenchmarkSuite.syncArguments(quickSettings, "memory");
         // the quick arguments are valid harness options
         SyncBench.Options o = SyncBench.Options.parse(quick.toArray(String[]::new));
         assertThat(o.runs()).isEqualTo(1);
         assertThat(o.changes()).isEqualTo(100_000);
         assertThat(o.out()).isEqualTo(Path.of("target", "bench-results"));
+        assertThat(TcpBench.Options.parse(BenchmarkSuite.tcpBenchArguments(quickSettings).toArray(String[]::new)).spokes())
+                .containsExactly(10, 100);
     }
 }

@@ -207,22 +207,30 @@ class SuiteReportTest {
         SuiteReport.SyncSection sync = new SuiteReport.SyncSection(syncMd, syncJson, "sync-bench-memory-latency.png",
                 "java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -XX:+UseG1GC -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.SyncBench --runs 3");
         SuiteReport.RunInfo run = new SuiteReport.RunInfo("cmd", false, List.of("sync"), List.of(), 60);
-        SuiteReport report = SuiteReport.of(run, MACHINE, List.of(), List.of(), sync);
+        SuiteReport.SyncSection tcp = new SuiteReport.SyncSection("### TCP handshakes and fan-out\n\n| spokes | p50 |\n",
+                "{\"harness\": \"TcpBench\"}", null, "java -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.TcpBench");
+        SuiteReport report = SuiteReport.of(run, MACHINE, List.of(), List.of(), List.of(sync, tcp));
 
         String md = report.markdown();
-        assertThat(md).contains("\n## End-to-end sync (SyncBench)\n");
+        assertThat(md).contains("\n## End-to-end sync (SyncBench, TcpBench)\n");
         assertThat(md).contains("Ran as `java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -XX:+UseG1GC");
         assertThat(md).contains("\n### End-to-end sync, memory transport\n").doesNotContain("Raw JMH results");
         assertThat(md).contains("| latency p50 | <= 10 us |");
         assertThat(md).containsOnlyOnce("(sync-bench-memory-latency.png)");
+        assertThat(md).contains("Ran as `java -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.TcpBench`")
+                .contains("### TCP handshakes and fan-out");
         JsonNode json = JsonMapper.builder().build().readTree(report.json());
-        assertThat(json.path("sync").path("chart").asText()).isEqualTo("sync-bench-memory-latency.png");
-        assertThat(json.path("sync").path("harness").path("runs").get(0).path("latencyMicros").path("p50").asDouble()).isEqualTo(6.2);
+        assertThat(json.path("sync").get(0).path("chart").asText()).isEqualTo("sync-bench-memory-latency.png");
+        assertThat(json.path("sync").get(0).path("harness").path("runs").get(0).path("latencyMicros").path("p50").asDouble())
+                .isEqualTo(6.2);
+        assertThat(json.path("sync").get(1).path("harness").path("harness").asText()).isEqualTo("TcpBench");
         assertThat(report.complete()).isTrue();
 
-        SuiteReport failed = SuiteReport.of(run, MACHINE, List.of(), List.of(), null);
+        SuiteReport.SyncSection noFigures = new SuiteReport.SyncSection(null, null, "sync-bench-uds-latency.png", "java ... --transport uds");
+        SuiteReport failed = SuiteReport.of(run, MACHINE, List.of(), List.of(), List.of(sync, noFigures));
         assertThat(failed.complete()).isFalse();
-        assertThat(failed.markdown()).contains("The sync harness produced no figures");
-        assertThat(JsonMapper.builder().build().readTree(failed.json()).path("sync").isNull()).isTrue();
+        assertThat(failed.markdown()).contains("The harness produced no figures");
+        assertThat(JsonMapper.builder().build().readTree(failed.json()).path("sync").get(1).path("harness").isNull()).isTrue();
+        assertThat(SuiteReport.of(run, MACHINE, List.of(), List.of(), List.of()).complete()).isFalse();
     }
 }
