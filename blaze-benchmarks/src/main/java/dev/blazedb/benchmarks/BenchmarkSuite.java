@@ -198,13 +198,16 @@ public final class BenchmarkSuite {
         return args;
     }
 
-    /** {@link TcpBench}'s arguments: handshakes and fan-out to 10, 100 and 1000 spokes (10 and 100 for {@code --quick}). */
+    /**
+     * {@link TcpBench}'s arguments: handshakes, and fan-out to 10, 100 and 1000 spokes (10 and 100 for
+     * {@code --quick}) with a bulk of 1000 changes (10 K would be 10 M deliveries at 1000 spokes).
+     */
     static List<String> tcpBenchArguments(Settings settings) {
         List<String> args = new ArrayList<>(List.of("--out", settings.out().toString()));
         if (settings.quick()) {
             args.addAll(List.of("--handshakes", "50", "--spokes", "10,100", "--rounds", "10", "--changes", "1000"));
         } else {
-            args.addAll(List.of("--spokes", "10,100,1000"));
+            args.addAll(List.of("--spokes", "10,100,1000", "--changes", "1000"));
         }
         return args;
     }

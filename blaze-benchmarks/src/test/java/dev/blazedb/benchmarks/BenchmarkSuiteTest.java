@@ -81,7 +81,7 @@ class BenchmarkSuiteTest {
             assertThat(SyncBench.Options.parse(BenchmarkSuite.syncArguments(full, transport).toArray(String[]::new)).transport())
                     .isEqualTo(transport);
         }
-        assertThat(BenchmarkSuite.tcpBenchArguments(full)).containsExactly("--out", "/tmp/r", "--spokes", "10,100,1000");
+        assertThat(BenchmarkSuite.tcpBenchArguments(full)).containsExactly("--out", "/tmp/r", "--spokes", "10,100,1000", "--changes", "1000");
 
         BenchmarkSuite.Settings quickSettings = BenchmarkSuite.Settings.parse("--quick");
         List<String> quick = BenchmarkSuite.syncArguments(quickSettings, "memory");
