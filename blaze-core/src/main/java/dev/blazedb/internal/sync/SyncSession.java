@@ -129,14 +129,6 @@ public final class SyncSession {
     private static final int LOW_WATER = 64;
     /** Control frames queued before inbound demand is withheld (REJECTs for a hostile peer). */
     private static final int MAX_QUEUED_CONTROL = 1024;
-    /**
-     * A frame at least this large that arrives on a thread which could apply it inline (the memory
-     * transport's sender) is applied on the apply scheduler instead: the sender goes on producing
-     * the next batch while this one is applied, so bulk sync uses two cores. The hop (20-50 us)
-     * is small beside applying such a frame; smaller frames (single writes) stay inline, where
-     * the hop would be most of their latency.
-     */
-    static final int PIPELINED_FRAME_BYTES = 64 << 10;
     /** Skipped-only progress is persisted after this many sequences. */
     private static final long PERSIST_SKIP_EVERY = 4096;
 
@@ -510,35 +502,34 @@ public final class SyncSession {
         @Override
         public void onNext(Frame frame) {
             queue.offer(frame);
-            dispatch(frame.length() >= PIPELINED_FRAME_BYTES);
+            dispatch();
         }
 
         @Override
         public void onError(Throwable t) {
             doneError = t;
             done = true;
-            dispatch(false);
+            dispatch();
         }
 
         @Override
         public void onComplete() {
             done = true;
-            dispatch(false);
+            dispatch();
         }
 
         void connectionClosed() {
             if (!done) {
                 done = true;
-                dispatch(false);
+                dispatch();
             }
         }
 
-        /** Drains the queue here, or on the apply scheduler from a non-blocking thread or for a large frame. */
-        void dispatch(boolean large) {
+        void dispatch() {
             if (wip.getAndIncrement() != 0) {
                 return;
             }
-            if (large || Schedulers.isInNonBlockingThread()) {
+            if (Schedulers.isInNonBlockingThread()) {
                 config.applyScheduler().schedule(this::drain);
             } else {
                 drain();
