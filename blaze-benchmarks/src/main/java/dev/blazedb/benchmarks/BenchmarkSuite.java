@@ -39,7 +39,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       {@link #SYNC_TRANSPORTS} (memory, Unix socket in one process and between two, TCP plain
  *       and TLS + E2E), 3 runs of every scenario each, then {@link TcpBench} (handshake cost,
  *       fan-out to 10, 100 and 1000 spokes); each in a child JVM of its own with the flags the
- *       README quotes ({@value #SYNC_JVM_FLAGS}); each writes its own report, JSON and (SyncBench)
+ *       README quotes ({@value #SYNC_JVM_FLAGS}; TcpBench a 6 GiB heap); each writes its own report, JSON and (SyncBench)
  *       latency chart beside the suite's.
  * </ul>
  *
@@ -69,6 +69,8 @@ public final class BenchmarkSuite {
      * per change, measured side by side, with no worse tail latency.
      */
     static final String SYNC_JVM_FLAGS = "-Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -XX:+UseG1GC";
+    /** {@link TcpBench}'s: the same with a larger heap, for 1000 spokes' in-memory databases and connections. */
+    static final String TCP_BENCH_JVM_FLAGS = SYNC_JVM_FLAGS.replace("3g", "6g");
     private static final String PACKAGE = "^dev\\.blazedb\\.benchmarks\\.";
 
     /**
@@ -212,11 +214,16 @@ public final class BenchmarkSuite {
         return args;
     }
 
+    /** The JVM flags a harness runs with. */
+    static String jvmFlags(Class<?> harness) {
+        return harness == TcpBench.class ? TCP_BENCH_JVM_FLAGS : SYNC_JVM_FLAGS;
+    }
+
     /** The child JVM's command line that runs {@code harness} with {@code args}. */
     static List<String> harnessCommand(Class<?> harness, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(SYNC_JVM_FLAGS.split(" ")));
+        command.addAll(List.of(jvmFlags(harness).split(" ")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), harness.getName()));
         command.addAll(args);
         return command;
@@ -244,7 +251,7 @@ public final class BenchmarkSuite {
         Path json = out.resolve(name + ".json");
         Files.deleteIfExists(md);
         Files.deleteIfExists(json);
-        System.out.printf("%n=== BenchmarkSuite %s (child JVM %s)%n", name, SYNC_JVM_FLAGS);
+        System.out.printf("%n=== BenchmarkSuite %s (child JVM %s)%n", name, jvmFlags(harness));
         long start = System.nanoTime();
         Process child = new ProcessBuilder(harnessCommand(harness, args)).inheritIO().start();
         int exit;
@@ -256,7 +263,7 @@ public final class BenchmarkSuite {
             throw new IOException("interrupted while " + name + " ran", e);
         }
         System.out.printf("=== BenchmarkSuite %s took %.0f s%n", name, (System.nanoTime() - start) / 1e9);
-        String command = "java " + SYNC_JVM_FLAGS + " -cp blaze-benchmarks/target/benchmarks.jar " + harness.getName() + " "
+        String command = "java " + jvmFlags(harness) + " -cp blaze-benchmarks/target/benchmarks.jar " + harness.getName() + " "
                 + String.join(" ", args);
         if (exit != 0 || !Files.exists(md) || !Files.exists(json)) {
             System.err.println(name + " failed (exit " + exit + ")");

@@ -81,6 +81,7 @@ class BenchmarkSuiteTest {
             assertThat(SyncBench.Options.parse(BenchmarkSuite.syncArguments(full, transport).toArray(String[]::new)).transport())
                     .isEqualTo(transport);
         }
+        assertThat(BenchmarkSuite.harnessCommand(TcpBench.class, List.of())).containsSubsequence("-Xms6g", "-Xmx6g", "-cp");
         assertThat(BenchmarkSuite.tcpBenchArguments(full)).containsExactly("--out", "/tmp/r", "--spokes", "10,100,1000", "--changes", "1000");
 
         BenchmarkSuite.Settings quickSettings = BenchmarkSuite.Settings.parse("--quick");
