@@ -1510,30 +1510,10 @@ public final class BlazeBinary {
 
         /** A small int, int, double, bool or uuid in full inside the input, or null (and the position unmoved). */
         private BlazeValue commonScalar(int tag, int p, int remain) {
-            if (remain >= 8) {
-                if (tag == TAG_DOUBLE) {
-                    pos = p + 9;
-                    return new BlazeValue.DoubleValue(Double.longBitsToDouble((long) LONG.get(b, p + 1)));
-                }
-                if (tag == TAG_INT) {
-                    long n = (long) LONG.get(b, p + 1);
-                    pos = p + 9;
-                    return (n & ~0xFFL) == 0 ? SMALL_INTS[(int) n] : new BlazeValue.IntValue(n);
-                }
-                if (tag == TAG_UUID && remain >= 16) {
-                    pos = p + 17;
-                    return new BlazeValue.UuidValue(new UUID((long) LONG.get(b, p + 1), (long) LONG.get(b, p + 9)));
-                }
-            }
-            if (remain >= 1) {
-                if (tag == TAG_SMALL_INT) {
-                    pos = p + 2;
-                    return SMALL_INTS[b[p + 1] & 0xFF];
-                }
-                if (tag == TAG_BOOL) {
-                    pos = p + 2;
-                    return b[p + 1] != 0 ? TRUE : FALSE;
-                }
+            int size = FIXED_SIZES[tag];
+            if (size > 0 && size - 1 <= remain) {
+                pos = p + size;
+                return fixedValue(b, p, tag);
             }
             return null;
         }
@@ -1943,6 +1923,34 @@ public final class BlazeBinary {
     }
 
     /**
+     * The value of a kind that {@link #FIXED_SIZES} gives a size for, whose tag {@code tag} is at
+     * {@code p} and whose payload the caller has checked is inside {@code b}; null for any
+     * other tag.
+     */
+    private static BlazeValue fixedValue(byte[] b, int p, int tag) {
+        switch (tag) {
+            case TAG_DOUBLE:
+                return new BlazeValue.DoubleValue(Double.longBitsToDouble((long) LONG.get(b, p + 1)));
+            case TAG_INT: {
+                long n = (long) LONG.get(b, p + 1);
+                return (n & ~0xFFL) == 0 ? SMALL_INTS[(int) n] : new BlazeValue.IntValue(n);
+            }
+            case TAG_UUID:
+                return new BlazeValue.UuidValue(new UUID((long) LONG.get(b, p + 1), (long) LONG.get(b, p + 9)));
+            case TAG_SMALL_INT:
+                return SMALL_INTS[b[p + 1] & 0xFF];
+            case TAG_BOOL:
+                return b[p + 1] != 0 ? TRUE : FALSE;
+            case TAG_NULL:
+                return NULL;
+            case TAG_EMPTY_STRING:
+                return EMPTY_STRING;
+            default:
+                return null;
+        }
+    }
+
+    /**
      * Steps over the value at {@code p} when {@link Reader#value} would decode it without an
      * error (and so would the careful pass): every length inside the input, tags and UTF-8
      * valid, dates inside the range of {@link Instant}, nesting within {@value #MAX_DEPTH},
@@ -2120,10 +2128,28 @@ public final class BlazeBinary {
             this.length = length;
         }
 
+        /**
+         * The value at {@code index}: scalars and strings here (the bytes are checked, so the
+         * JDK's UTF-8 decoder meets no malformed input and gives what the eager decoder gives),
+         * anything else by a {@link Reader}.
+         */
         @Override
         public BlazeValue value(int index) {
-            Reader reader = new Reader(bytes, 0, length, false);
-            reader.pos = (int) INT.get(bytes, length + 4 * index);
+            byte[] b = bytes;
+            int p = (int) INT.get(b, length + 4 * index);
+            int tag = b[p] & 0xFF;
+            BlazeValue value = fixedValue(b, p, tag);
+            if (value != null) {
+                return value;
+            }
+            if ((tag & 0xF0) == TAG_INLINE_STRING) {
+                return new BlazeValue.StringValue(new String(b, p + 1, tag & 0x0F, StandardCharsets.UTF_8));
+            }
+            if (tag == TAG_STRING) {
+                return new BlazeValue.StringValue(new String(b, p + 5, (int) INT.get(b, p + 1), StandardCharsets.UTF_8));
+            }
+            Reader reader = new Reader(b, 0, length, false);
+            reader.pos = p;
             return reader.value(0);
         }
     }

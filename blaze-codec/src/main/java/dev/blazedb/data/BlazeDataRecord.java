@@ -16,6 +16,10 @@ import java.util.UUID;
  * <p>The fields live in two parallel arrays, keys sorted by code point and their values;
  * {@link #fields()} is an immutable {@link SortedMap} view of them, and {@link #keyAt(int)} /
  * {@link #valueAt(int)} reach them by index without allocating.
+ *
+ * <p>A record from a decoder may build its values when each is first read
+ * ({@link #withLazyValues}); that is invisible in the results, and such a record is as
+ * immutable and as safe to share between threads as any other.
  */
 public final class BlazeDataRecord {
 
