@@ -224,8 +224,10 @@ class CrossAppIT {
             waitForStderr(child, "FrameTooLargeException");
             // Read before the listener's first write fails: "in the middle of a frame" (see
             // UdsRawPeerTest); a HELLO written to the departed peer first closes the channel
-            // before the half frame is read: "lost". Either way a logged reason.
-            waitForStderr(child, "in the middle of a frame", "was lost");
+            // before the half frame is read: "lost"; the peer closed with the listener's HELLO
+            // unread, which resets the connection, and the reset reached the listener before
+            // the half frame did: "reset by peer" (seen once in CI). Each is a logged reason.
+            waitForStderr(child, "in the middle of a frame", "was lost", "reset by peer");
             assertThat(child.isAlive()).isTrue();
 
             // The listener is still up and its database unchanged; a real peer still syncs.
