@@ -1770,28 +1770,13 @@ public final class BlazeBinary {
                     continue;
                 }
                 lead &= 0xFF;
-                int size;
-                int min = 0x80;
-                int max = 0xBF;
-                if (lead >= 0xC2 && lead <= 0xDF) {
-                    size = 2;
-                } else if (lead >= 0xE0 && lead <= 0xEF) {
-                    size = 3;
-                    if (lead == 0xE0) {
-                        min = 0xA0; // overlong
-                    } else if (lead == 0xED) {
-                        max = 0x9F; // surrogates
-                    }
-                } else if (lead >= 0xF0 && lead <= 0xF4) {
-                    size = 4;
-                    if (lead == 0xF0) {
-                        min = 0x90; // overlong
-                    } else if (lead == 0xF4) {
-                        max = 0x8F; // above U+10FFFF
-                    }
-                } else {
+                int sequence = utf8Sequence(lead);
+                if (sequence == 0) {
                     throw fail("invalid UTF-8 in " + what + ": byte " + hex(b[i]) + " cannot begin a character", i);
                 }
+                int size = sequence & 0xFF;
+                int min = (sequence >>> 8) & 0xFF;
+                int max = sequence >>> 16;
                 if (stop - i < size) {
                     throw fail("invalid UTF-8 in " + what + ": a " + size + "-byte sequence is cut off", i);
                 }
@@ -2057,6 +2042,38 @@ public final class BlazeBinary {
     }
 
     /**
+     * What a UTF-8 lead byte (0x80 to 0xFF) begins, by Unicode table 3-7: the sequence's size in
+     * bits 0-7 and the range its second byte must fall in, in bits 8-15 (lowest) and 16-23
+     * (highest), which rules out overlong forms, surrogates and code points above U+10FFFF; 0 when
+     * the byte cannot begin a character. The decoder and the validator share it.
+     */
+    static int utf8Sequence(int lead) {
+        int min = 0x80;
+        int max = 0xBF;
+        int size;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            size = 2;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            size = 3;
+            if (lead == 0xE0) {
+                min = 0xA0; // overlong
+            } else if (lead == 0xED) {
+                max = 0x9F; // surrogates
+            }
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            size = 4;
+            if (lead == 0xF0) {
+                min = 0x90; // overlong
+            } else if (lead == 0xF4) {
+                max = 0x8F; // above U+10FFFF
+            }
+        } else {
+            return 0;
+        }
+        return size | min << 8 | max << 16;
+    }
+
+    /**
      * Whether the {@code n} bytes at {@code p} are well-formed UTF-8 (Unicode table 3-7, what
      * {@link Reader#utf8} accepts): ASCII eight bytes at a time, other sequences one by one.
      */
@@ -2073,29 +2090,13 @@ public final class BlazeBinary {
                 i++;
                 continue;
             }
-            lead &= 0xFF;
-            int size;
-            int min = 0x80;
-            int max = 0xBF;
-            if (lead >= 0xC2 && lead <= 0xDF) {
-                size = 2;
-            } else if (lead >= 0xE0 && lead <= 0xEF) {
-                size = 3;
-                if (lead == 0xE0) {
-                    min = 0xA0; // overlong
-                } else if (lead == 0xED) {
-                    max = 0x9F; // surrogates
-                }
-            } else if (lead >= 0xF0 && lead <= 0xF4) {
-                size = 4;
-                if (lead == 0xF0) {
-                    min = 0x90; // overlong
-                } else if (lead == 0xF4) {
-                    max = 0x8F; // above U+10FFFF
-                }
-            } else {
+            int sequence = utf8Sequence(lead & 0xFF);
+            if (sequence == 0) {
                 return false;
             }
+            int size = sequence & 0xFF;
+            int min = (sequence >>> 8) & 0xFF;
+            int max = sequence >>> 16;
             if (stop - i < size) {
                 return false;
             }
