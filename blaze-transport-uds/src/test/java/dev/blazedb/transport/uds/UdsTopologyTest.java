@@ -30,6 +30,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * {@code BlazeTopology}'s cross-app methods over real Unix sockets, inside one JVM (two
@@ -123,18 +124,26 @@ class UdsTopologyTest {
     @Test
     void aPeerOfAnotherProtocolVersionFailsClearlyAndIsToldWhy() {
         List<Frame> received = new CopyOnWriteArrayList<>();
+        // The client fails before its GOODBYE reaches this server: wait for the frame, not the failure.
+        Sinks.One<Frame> goodbye = Sinks.one();
         Frame hello = SyncCodec.hello(new SyncMessage.Hello(1, true, true, NodeId.random(), null, 0, "future"));
         byte[] payload = hello.toByteArray();
         ByteBuffer.wrap(payload).putShort(4, (short) 2);
         BoundServer future = UdsServerTransport.create(Path.of(socket()))
                 .bind(connection -> connection.send(Mono.just(Frame.wrap(SyncCodec.HELLO, payload)))
-                        .then(connection.receive().doOnNext(received::add).then()))
+                        .then(connection.receive().doOnNext(received::add)
+                                .doOnNext(f -> {
+                                    if (f.type() == SyncCodec.GOODBYE) {
+                                        goodbye.tryEmitValue(f);
+                                    }
+                                }).then()))
                 .block(TIMEOUT);
         try (BlazeDBClient db = BlazeDBClient.inMemory("today"); BlazeTopology topology = new BlazeTopology()) {
             NodeId id = topology.register(db, "today", SyncRole.CLIENT).block(TIMEOUT);
             assertThatThrownBy(() -> topology.connectCrossApp(id, socket(), ConnectionMode.BIDIRECTIONAL).block(TIMEOUT))
                     .isInstanceOf(ProtocolVersionException.class)
                     .hasMessageContaining("version 1").hasMessageContaining("version 2");
+            goodbye.asMono().block(TIMEOUT);
             assertThat(received).anySatisfy(f -> {
                 assertThat(f.type()).isEqualTo(SyncCodec.GOODBYE);
                 assertThat(((SyncMessage.Goodbye) SyncCodec.decode(f)).reason()).isEqualTo(SyncCodec.BYE_VERSION);
