@@ -1277,15 +1277,34 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
      */
     public SyncStore.ApplyResult applyRemote(NodeId peer, List<SyncMessage.Change> changes, long coveredThrough,
                                              SyncStore.Admission admission, ConflictResolver resolver) {
+        return applyRemote(peer, changes, coveredThrough, admission, resolver, true);
+    }
+
+    /**
+     * {@link #applyRemote(NodeId, List, long, SyncStore.Admission, ConflictResolver)}; with
+     * {@code mayBlock} false it returns null, having changed nothing, where it would wait: for the
+     * write lock (another writer holds it), for a read of an older version from the file, for
+     * room in the write buffer, for the sequence reservation's flush or for an fsync
+     * ({@link SyncStore#tryApplyWithoutBlocking}).
+     */
+    public SyncStore.ApplyResult applyRemote(NodeId peer, List<SyncMessage.Change> changes, long coveredThrough,
+                                             SyncStore.Admission admission, ConflictResolver resolver, boolean mayBlock) {
         String resumeKey = resumeKey(peer);
         for (SyncMessage.Change c : changes) {
             checkName(c.collection());
+        }
+        if (!mayBlock && durability.mode() == Durability.Mode.SYNC) {
+            return null; // every commit waits for its fsync
         }
         List<SyncStore.Rejected> rejected = new ArrayList<>(0);
         Generation g;
         long end;
         int applied;
-        writeLock.lock();
+        if (mayBlock) {
+            writeLock.lock();
+        } else if (!writeLock.tryLock()) {
+            return null;
+        }
         try {
             ensureWritable();
             g = gen;
@@ -1317,6 +1336,8 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                         }
                     }
                     continue;
+                } else if (!mayBlock && indexed[k] != 0 && file != null) {
+                    return null; // its stored state is read from the file
                 } else {
                     local = storedState(g, indexed[k], r);
                 }
@@ -1365,6 +1386,9 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 memoryResumePoints.merge(peer, point, Math::max);
                 return new SyncStore.ApplyResult(0, rejected);
             }
+            if (!mayBlock && (n > 0 && reservationWouldWait(lastSequence + n) || !g.buffer.hasRoomWithoutWaiting(logBytes(plan)))) {
+                return null;
+            }
             if (n > 0) {
                 reserveSequences(g, lastSequence + n);
             }
@@ -1412,6 +1436,26 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         }
         afterCommit(g, end);
         return new SyncStore.ApplyResult(applied, rejected);
+    }
+
+    /**
+     * An upper bound of the log bytes {@code plan} appends: its entries' frames, and room for the
+     * META entries a transaction may add (the sequence reservation and the resume point).
+     */
+    private static int logBytes(List<Planned> plan) {
+        long total = 2L * FrameCipher.frameLength(LogFormat.payloadLength(256, 8));
+        for (Planned p : plan) {
+            int name = 4 * p.change().collection().length(); // UTF-8 is at most 4 bytes per char
+            int plain = LogFormat.payloadLength(name, p.body() == null ? 0 : p.body().length)
+                    + (p.sections() == null ? 0 : p.sections().length);
+            total += FrameCipher.frameLength(plain);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, total);
+    }
+
+    /** Whether {@link #reserveSequences} up to {@code upTo} would wait for the flusher; under the write lock. */
+    private boolean reservationWouldWait(long upTo) {
+        return file != null && upTo > durableReservation;
     }
 
     /**

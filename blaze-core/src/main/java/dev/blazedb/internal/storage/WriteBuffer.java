@@ -50,7 +50,7 @@ public final class WriteBuffer {
     private final Object lock = new Object();
     private volatile Chunk[] pending;
     private Chunk active;
-    private long pendingBytes;
+    private volatile long pendingBytes;
     private volatile Throwable failure;
 
     /**
@@ -131,6 +131,16 @@ public final class WriteBuffer {
         if (f != null) {
             throw new BlazeStorageException("the database failed to write its log and refuses further writes", f);
         }
+    }
+
+    /**
+     * Whether frames of {@code len} bytes in total can be reserved without waiting for the
+     * flusher: they fit in the active chunk, or in one new chunk that fits beside the chunks not
+     * yet written (an upper bound of what they hold: the flusher only ever frees). Writer thread only.
+     */
+    public boolean hasRoomWithoutWaiting(int len) {
+        Chunk a = active;
+        return a.data.length - a.limit >= len || len <= chunkSize && pendingBytes + chunkSize <= capacity;
     }
 
     /** Publishes bytes written into {@code chunk} up to {@code newLimit}. Writer thread only. */

@@ -490,6 +490,17 @@ public final class SyncSession {
         private volatile Throwable doneError;
         private final AtomicLong withheld = new AtomicLong();
         private final FragmentBuffer fragments = new FragmentBuffer();
+        /** A frame an event loop could not handle without blocking, first in line for the apply scheduler. */
+        private Frame deferred;
+
+        private Frame next() {
+            Frame f = deferred;
+            if (f != null) {
+                deferred = null;
+                return f;
+            }
+            return queue.poll();
+        }
 
         @Override
         public void onSubscribe(Subscription s) {
@@ -529,24 +540,31 @@ public final class SyncSession {
             if (wip.getAndIncrement() != 0) {
                 return;
             }
-            if (Schedulers.isInNonBlockingThread()) {
-                config.applyScheduler().schedule(this::drain);
-            } else {
-                drain();
-            }
+            drain(!Schedulers.isInNonBlockingThread());
         }
 
-        void drain() {
+        /**
+         * Handles the queued frames in order. On a thread that must not block (a transport's
+         * event loop) a frame is handled inline only when that cannot block: an ACK, or a
+         * CHANGES frame the store applies without waiting; at the first other frame the rest of
+         * the drain, that frame first, moves to the apply scheduler (it keeps the
+         * work-in-progress count, so order holds).
+         */
+        void drain(boolean mayBlock) {
             int missed = 1;
             for (;;) {
                 Frame f;
-                while ((f = queue.poll()) != null) {
+                while ((f = next()) != null) {
                     if (phase.get() == PHASE_ENDED) {
                         queue.clear();
                         break;
                     }
                     try {
-                        handle(f);
+                        if (!handle(f, mayBlock)) {
+                            deferred = f;
+                            config.applyScheduler().schedule(() -> drain(true));
+                            return;
+                        }
                     } catch (ProtocolVersionException e) {
                         fail(SyncCodec.BYE_VERSION, e);
                     } catch (ProtocolException e) {
@@ -560,6 +578,10 @@ public final class SyncSession {
                     replenish();
                 }
                 if (done && queue.isEmpty()) {
+                    if (!mayBlock) {
+                        config.applyScheduler().schedule(() -> drain(true)); // ending persists the resume point
+                        return;
+                    }
                     finish();
                 }
                 missed = wip.addAndGet(-missed);
@@ -612,8 +634,26 @@ public final class SyncSession {
         }
     }
 
-    private void handle(Frame frame) {
+    /**
+     * Handles one frame; false, having done nothing, when {@code mayBlock} is false and handling
+     * it could block (see {@link Inbound#drain}).
+     */
+    private boolean handle(Frame frame, boolean mayBlock) {
+        if (!mayBlock && frame.type() != SyncCodec.CHANGES && frame.type() != SyncCodec.ACK) {
+            return false;
+        }
         SyncMessage m = SyncCodec.decode(frame);
+        if (m instanceof SyncMessage.Changes c && phase.get() == PHASE_OPEN) {
+            return onChanges(c, mayBlock);
+        }
+        if (!mayBlock && phase.get() != PHASE_OPEN) {
+            return false;
+        }
+        handle(m, frame);
+        return true;
+    }
+
+    private void handle(SyncMessage m, Frame frame) {
         if (phase.get() == PHASE_HANDSHAKE) {
             if (!(m instanceof SyncMessage.Hello h)) {
                 if (m instanceof SyncMessage.Goodbye g) {
@@ -629,12 +669,12 @@ public final class SyncSession {
             return;
         }
         if (m instanceof SyncMessage.Changes c) {
-            onChanges(c);
+            onChanges(c, true);
         } else if (m instanceof SyncMessage.Fragment f) {
             byte[] whole = inbound.fragments.add(f);
             if (whole != null) {
                 SyncMessage inner = SyncCodec.decode(SyncCodec.CHANGES, whole, whole.length);
-                onChanges((SyncMessage.Changes) inner);
+                onChanges((SyncMessage.Changes) inner, true);
             }
         } else if (m instanceof SyncMessage.Ack a) {
             onAck(a.appliedThrough());
@@ -717,7 +757,8 @@ public final class SyncSession {
         store.changes(resume).subscribe(source);
     }
 
-    private void onChanges(SyncMessage.Changes c) {
+    /** Applies a batch; false, having done nothing, when {@code mayBlock} is false and the store would block. */
+    private boolean onChanges(SyncMessage.Changes c, boolean mayBlock) {
         if (!receiving) {
             throw new ProtocolException("the peer sent changes although this side does not receive any ("
                     + (offerReceive ? "refused by policy" : "this side's mode forbids it") + ")");
@@ -725,12 +766,17 @@ public final class SyncSession {
         if (c.coveredThrough() <= appliedFromPeer) {
             // Already applied (a duplicate after a reconnect race): acknowledge again.
             outbound.ack(appliedFromPeer);
-            return;
+            return true;
         }
         long t0 = System.nanoTime();
         PeerTerms t = peerTerms;
         SyncStore.Admission admission = admission(t);
-        SyncStore.ApplyResult result = store.apply(peer, c.changes(), c.coveredThrough(), admission, config.resolver());
+        SyncStore.ApplyResult result = mayBlock
+                ? store.apply(peer, c.changes(), c.coveredThrough(), admission, config.resolver())
+                : store.tryApplyWithoutBlocking(peer, c.changes(), c.coveredThrough(), admission, config.resolver());
+        if (result == null) {
+            return false;
+        }
         int n = c.changes().size();
         received.add(n);
         applied.add(result.applied());
@@ -756,6 +802,7 @@ public final class SyncSession {
         outbound.ack(c.coveredThrough());
         checkIdle();
         listener.progress(this);
+        return true;
     }
 
     private SyncStore.Admission admission(PeerTerms t) {

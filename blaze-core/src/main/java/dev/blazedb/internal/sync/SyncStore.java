@@ -68,6 +68,15 @@ public interface SyncStore {
     ApplyResult apply(NodeId peer, List<SyncMessage.Change> changes, long coveredThrough, Admission admission,
                       ConflictResolver resolver);
 
+    /**
+     * {@link #apply}, on a thread that must not block (a transport's event loop): applies the
+     * batch exactly as {@code apply} would when that takes no lock held by another thread, no
+     * read from the file, no wait for buffer room and no fsync; otherwise changes nothing and
+     * returns null, and the caller applies the batch on a thread that may block.
+     */
+    ApplyResult tryApplyWithoutBlocking(NodeId peer, List<SyncMessage.Change> changes, long coveredThrough,
+                                        Admission admission, ConflictResolver resolver);
+
     /** Decides whether a change may be applied (row-level security, policy). */
     @FunctionalInterface
     interface Admission {
