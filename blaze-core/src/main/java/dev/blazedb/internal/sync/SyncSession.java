@@ -27,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -131,6 +133,8 @@ public final class SyncSession {
     private static final int MAX_QUEUED_CONTROL = 1024;
     /** Skipped-only progress is persisted after this many sequences. */
     private static final long PERSIST_SKIP_EVERY = 4096;
+    /** How long an ACK of batches that arrived on an event loop may wait for more to cover. */
+    private static final long ACK_DELAY_MICROS = 1000;
 
     private final SyncStore store;
     private final DuplexConnection connection;
@@ -166,6 +170,12 @@ public final class SyncSession {
     /** A STATUS of ours reported less than our head: send one when the outbound flow catches up. */
     private volatile boolean owesProgress;
     private final AtomicLong unacked = new AtomicLong();
+    /** Set once a frame arrives on an event loop (a socket): ACKs are then coalesced, see {@link #acknowledge}. */
+    private volatile boolean coalesceAcks;
+    /** The applied point not yet acknowledged (-1: none). */
+    private final AtomicLong ackOwed = new AtomicLong(-1);
+    private final AtomicBoolean ackTimerArmed = new AtomicBoolean();
+    private volatile long lastAcked;
     private final ConcurrentLinkedDeque<long[]> inFlight = new ConcurrentLinkedDeque<>();
     private volatile long ackedByPeer;
     private volatile long appliedFromPeer;
@@ -540,7 +550,11 @@ public final class SyncSession {
             if (wip.getAndIncrement() != 0) {
                 return;
             }
-            drain(!Schedulers.isInNonBlockingThread());
+            boolean eventLoop = Schedulers.isInNonBlockingThread();
+            if (eventLoop && !coalesceAcks) {
+                coalesceAcks = true;
+            }
+            drain(!eventLoop);
         }
 
         /**
@@ -799,10 +813,48 @@ public final class SyncSession {
         if (c.coveredThrough() > peerHead) {
             peerHead = c.coveredThrough();
         }
-        outbound.ack(c.coveredThrough());
+        acknowledge(c.coveredThrough());
         checkIdle();
         listener.progress(this);
         return true;
+    }
+
+    /**
+     * Acknowledges the peer's changes through {@code through}. Over a socket every ACK costs
+     * both sides a system call and the peer's event loop a wake-up, as much CPU as the change
+     * itself when changes come one at a time; there an ACK waits up to {@link #ACK_DELAY_MICROS}
+     * to cover the batches that arrive meanwhile, unless a quarter of the window is owed (the
+     * sender must not stall) or the peer asks for our status (its awaitIdle). Nothing but the
+     * peer's window and idle state depend on ACKs; the resume point is the receiver's own. Over
+     * the memory transport an ACK costs a method call and goes at once.
+     */
+    private void acknowledge(long through) {
+        if (!coalesceAcks) {
+            outbound.ack(through);
+            return;
+        }
+        ackOwed.accumulateAndGet(through, Math::max);
+        if (through - lastAcked >= config.window() / 4) {
+            sendOwedAck();
+        } else if (ackTimerArmed.compareAndSet(false, true)) {
+            try {
+                Schedulers.parallel().schedule(() -> {
+                    ackTimerArmed.set(false);
+                    sendOwedAck();
+                }, ACK_DELAY_MICROS, TimeUnit.MICROSECONDS);
+            } catch (RejectedExecutionException e) {
+                ackTimerArmed.set(false);
+                sendOwedAck();
+            }
+        }
+    }
+
+    private void sendOwedAck() {
+        long owed = ackOwed.getAndSet(-1);
+        if (owed >= 0) {
+            lastAcked = owed;
+            outbound.ack(owed);
+        }
     }
 
     private SyncStore.Admission admission(PeerTerms t) {
@@ -870,6 +922,7 @@ public final class SyncSession {
             }
         }
         if (s.replyRequested()) {
+            sendOwedAck(); // the peer waits for everything to be acknowledged
             outbound.ordered(SyncCodec.status(statusMessage(s.requestId(), false)));
         }
         checkIdle();
