@@ -228,6 +228,13 @@ public final class BlazeDBClient implements AutoCloseable {
      * from a peer, in commit order. Each subscriber gets its own cursor; a slow subscriber is
      * served from the log and never loses events or makes memory grow. Completes when the
      * database is closed.
+     *
+     * <p>Events are delivered on the thread that committed them (or that requested more, or, for
+     * a subscriber behind the in-memory ring, the blocking scheduler that reads the log): for a
+     * local write the writing thread; for a change received over a socket usually the
+     * transport's event loop, where it is applied when that cannot block. A subscriber that
+     * blocks or does slow work should move it elsewhere ({@code publishOn}), as with any
+     * Reactor Netty stream: an event loop it holds up delays every connection it serves.
      */
     public Flux<ChangeEvent> changes() {
         return engine.feed().live();

@@ -38,7 +38,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>sync: the end-to-end harness ({@link SyncBench}) on every transport of
  *       {@link #SYNC_TRANSPORTS} (memory, Unix socket in one process and between two, TCP plain
  *       and TLS + E2E), 3 runs of every scenario each, then {@link TcpBench} (handshake cost,
- *       fan-out to 10, 100 and 1000 spokes); each in a child JVM of its own with the flags the
+ *       fan-out to 10, 100 and 1000 spokes), then {@link SocketFloor} (the same latency sender over
+ *       bare Reactor Netty sockets: the floor under the socket figures); each in a child JVM of its own with the flags the
  *       README quotes ({@value #SYNC_JVM_FLAGS}; TcpBench a 6 GiB heap); each writes its own report, JSON and (SyncBench)
  *       latency chart beside the suite's.
  * </ul>
@@ -229,7 +230,7 @@ public final class BenchmarkSuite {
         return command;
     }
 
-    /** Every harness run of the sync group: SyncBench on each transport, then TcpBench. */
+    /** Every harness run of the sync group: SyncBench on each transport, then TcpBench, then SocketFloor. */
     static List<SyncSection> runSync(Settings settings) throws IOException {
         List<SyncSection> sections = new ArrayList<>();
         for (String transport : SYNC_TRANSPORTS) {
@@ -238,6 +239,11 @@ public final class BenchmarkSuite {
                     name + "-latency.png"));
         }
         sections.add(runHarness(TcpBench.class, tcpBenchArguments(settings), settings.out(), "tcp-bench", null));
+        List<String> floor = new ArrayList<>(List.of("--out", settings.out().toString()));
+        if (settings.quick()) {
+            floor.addAll(List.of("--runs", "1", "--seconds", "2", "--warmup-seconds", "1"));
+        }
+        sections.add(runHarness(SocketFloor.class, floor, settings.out(), "socket-floor", null));
         return sections;
     }
 

@@ -368,10 +368,26 @@ public final class SyncBench {
      * Latency percentiles in microseconds, measured from each change's due time, and the p50 /
      * p99 / max with HdrHistogram's expected-interval correction ({@code ei}, for comparison);
      * {@code histogram} holds the latencies from the due time in nanoseconds (null when the scenario did
-     * not run).
+     * not run). {@code cpuMicrosPerChange}: the CPU time of the measured part per change, all threads
+     * (sender included; with {@code uds-process} the peer's CPU time of the whole run pro rata): one
+     * change at a time costs far more than in a throughput run, mostly in thread wake-ups.
      */
     public record Latency(int rate, long count, double p50, double p90, double p99, double p999, double max,
-                   double eiP50, double eiP99, double eiMax, Histogram histogram) {
+                   double eiP50, double eiP99, double eiMax, double cpuMicrosPerChange, Histogram histogram) {
+    }
+
+    /**
+     * The open-loop sender's wait: returns {@code System.nanoTime()} once it is {@code due} or
+     * later. It yields its core to any other runnable thread rather than spin (a spinning sender
+     * keeps a core the receiving threads need, and on two cores they then queue) or sleep (a
+     * sleeping thread wakes up tens of microseconds late, and here sometimes milliseconds).
+     */
+    static long waitUntil(long due) {
+        long now;
+        while ((now = System.nanoTime()) < due) {
+            Thread.yield();
+        }
+        return now;
     }
 
     static Latency latency(Options o, Progress progress, PeerProcess peer) throws IOException {
@@ -387,21 +403,23 @@ public final class SyncBench {
             Arrivals arrivals = p.expect(total, true);
             progress.begin("latency", total, arrivals::arrived);
             long start = System.nanoTime() + 1_000_000;
+            long cpuAtWarm = 0;
             for (int i = 0; i < total; i++) {
+                if (i == warm) {
+                    cpuAtWarm = processCpuNanos();
+                }
                 // made just before it is due: thousands of records made in advance would live
                 // long enough to be copied by every young collection, lengthening its pauses
                 BlazeDataRecord record = BenchmarkRecords.standard(i);
                 long due = start + i * interval;
-                long now;
-                while ((now = System.nanoTime()) < due) {
-                    // Not onSpinWait: a spinning sender keeps a core the receiving threads need.
-                    Thread.yield();
-                }
                 dueAt[i] = due;
-                sentAt[i] = now;
+                sentAt[i] = waitUntil(due);
                 p.a.insert(record);
             }
             long[] arrivedAt = arrivals.await("latency run");
+            long cpuEnd = processCpuNanos();
+            double cpuPerChange = cpuAtWarm < 0 || cpuEnd < 0 ? Double.NaN
+                    : ((cpuEnd - cpuAtWarm) + arrivals.peerCpuNanos() * (double) measured / total) / 1e3 / measured;
             for (int i = warm; i < total; i++) {
                 corrected.recordValueWithExpectedInterval(arrivedAt[i] - sentAt[i], interval);
                 fromDue.recordValue(Math.max(0, arrivedAt[i] - dueAt[i]));
@@ -410,7 +428,7 @@ public final class SyncBench {
                     us(fromDue.getValueAtPercentile(90)), us(fromDue.getValueAtPercentile(99)),
                     us(fromDue.getValueAtPercentile(99.9)), us(fromDue.getMaxValue()),
                     us(corrected.getValueAtPercentile(50)), us(corrected.getValueAtPercentile(99)), us(corrected.getMaxValue()),
-                    fromDue);
+                    cpuPerChange, fromDue);
         }
     }
 
@@ -865,7 +883,7 @@ public final class SyncBench {
         MachineFacts machine = MachineFacts.probe();
         List<Run> runs = new ArrayList<>();
         Latency noLatency = new Latency(o.rate, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN, null);
+                Double.NaN, Double.NaN, Double.NaN, null);
         Throughput noThroughput = new Throughput(0, 0, Double.NaN, Double.NaN, Double.NaN);
         if (o.scenarios.contains("throughput") && o.warmupChanges > 0) {
             // Without this the first run measures the JIT compiling the path as much as the path.
@@ -878,8 +896,8 @@ public final class SyncBench {
             Latency l = noLatency;
             if (o.scenarios.contains("latency")) {
                 l = latency(o, progress, peer);
-                progress.end("latency", fmt("run %d latency at %,d/s: p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us",
-                        r, o.rate, l.p50, l.p90, l.p99, l.p999, l.max));
+                progress.end("latency", fmt("run %d latency at %,d/s: p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us"
+                        + " (%.1f us CPU per change)", r, o.rate, l.p50, l.p90, l.p99, l.p999, l.max, l.cpuMicrosPerChange));
             }
             Throughput single = noThroughput;
             Throughput batched = noThroughput;
@@ -974,11 +992,12 @@ public final class SyncBench {
         }
         sb.append("\nLatency distribution: [").append(chartName(o)).append("](").append(chartName(o)).append(")\n");
         sb.append("\nLatency distribution per run (us):\n\n");
-        sb.append("| run | p50 | p90 | p99 | p99.9 | max | expected-interval correction: p50 / p99 / max |\n|---|---|---|---|---|---|---|\n");
+        sb.append("| run | p50 | p90 | p99 | p99.9 | max | expected-interval correction: p50 / p99 / max | CPU per change |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
         for (int i = 0; i < runs.size(); i++) {
             Latency l = runs.get(i).latency;
-            sb.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f / %.1f |%n", i + 1, l.p50, l.p90,
-                    l.p99, l.p999, l.max, l.eiP50, l.eiP99, l.eiMax));
+            sb.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f / %.1f | %.1f |%n", i + 1, l.p50, l.p90,
+                    l.p99, l.p999, l.max, l.eiP50, l.eiP99, l.eiMax, l.cpuMicrosPerChange));
         }
         return sb.toString();
     }
@@ -1029,6 +1048,7 @@ public final class SyncBench {
                     .append(", \"expectedIntervalP50\": ").append(num(l.eiP50, 2))
                     .append(", \"expectedIntervalP99\": ").append(num(l.eiP99, 2))
                     .append(", \"expectedIntervalMax\": ").append(num(l.eiMax, 2))
+                    .append(", \"cpuMicrosPerChange\": ").append(num(l.cpuMicrosPerChange, 1))
                     .append("}, \"singleInsertsPerSecond\": ").append(num(r.single.perSecond, 0))
                     .append(", \"batchedInsertsPerSecond\": ").append(num(r.batched.perSecond, 0))
                     .append(", \"initialSyncSeconds\": ").append(num(r.initial.seconds, 3))

@@ -37,7 +37,7 @@ class SyncBenchReportTest {
 
     private static SyncBench.Run run(double p50, double p99, double single, double batched, double initial) {
         return new SyncBench.Run(new SyncBench.Latency(10_000, 10_000, p50, p50 * 2, p99, p99 * 2, p99 * 3, p50, p99, p99 * 3,
-                histogram((long) p99 * 3)),
+                120.0, histogram((long) p99 * 3)),
                 new SyncBench.Throughput(1_000_000, 1, 1_000_000 / single, single, 1e6 / single),
                 new SyncBench.Throughput(1_000_000, 1000, 1_000_000 / batched, batched, 1e6 / batched),
                 new SyncBench.InitialSync(1_000_000, initial, 1_000_000 / initial, 3.0));
@@ -86,7 +86,7 @@ class SyncBenchReportTest {
         SyncBench.Options o = SyncBench.Options.parse("--out", dir.toString(), "--scenarios", "throughput", "--runs", "1");
         SyncBench.Run onlyThroughput = new SyncBench.Run(
                 new SyncBench.Latency(10_000, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                        Double.NaN, null),
+                        Double.NaN, Double.NaN, null),
                 new SyncBench.Throughput(1000, 1, 0.01, 100_000, 9.5), new SyncBench.Throughput(1000, 1000, 0.002, 500_000, 2),
                 new SyncBench.InitialSync(0, Double.NaN, Double.NaN, Double.NaN));
         SyncBench.Result r = new SyncBench.Result(o, MACHINE, List.of(onlyThroughput));
