@@ -8,7 +8,6 @@ import dev.blazedb.MissingTokenException;
 import dev.blazedb.NodeId;
 import dev.blazedb.ProtocolException;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -143,9 +142,9 @@ public final class SecureSession {
         return Mono.defer(() -> {
             SecureInbound in = new SecureInbound(raw);
             in.start();
-            KeyPair eph = SecureKeys.ephemeral();
+            SecureKeys.Ephemeral eph = SecureKeys.ephemeral();
             int caps = (config.e2e() ? SecureHello.CAP_E2E : 0) | (config.hasToken() ? SecureHello.CAP_TOKEN : 0);
-            byte[] ch = new SecureHello(SecureHello.VERSION, caps, config.nodeId, SecureKeys.encodePoint(eph.getPublic()),
+            byte[] ch = new SecureHello(SecureHello.VERSION, caps, config.nodeId, eph.publicPoint(),
                     config.database).encode();
             return sendHandshake(raw, CLIENT_HELLO, ch)
                     .then(in.next())
@@ -156,7 +155,7 @@ public final class SecureSession {
                                     + config.peerDatabase + "'");
                         }
                         byte[] shBytes = f.toByteArray();
-                        byte[] shared = SecureKeys.agree(eph.getPrivate(), SecureKeys.decodePoint(sh.publicKey()));
+                        byte[] shared = SecureKeys.agree(eph.privateKey(), SecureKeys.decodePoint(sh.publicKey()));
                         SecureKeys.SessionKeys keys = SecureKeys.derive(shared, config.database, sh.database(), config.token);
                         byte[] th = SecureKeys.transcript(ch, shBytes);
                         byte[] ownProof = SecureKeys.proof(keys.authKey(), "client", th);
@@ -201,11 +200,11 @@ public final class SecureSession {
                     throw new InvalidTokenException("the server takes no auth token but the client '"
                             + hello.database() + "' has one");
                 }
-                KeyPair eph = SecureKeys.ephemeral();
+                SecureKeys.Ephemeral eph = SecureKeys.ephemeral();
                 int caps = (config.e2e() ? SecureHello.CAP_E2E : 0) | (config.hasToken() ? SecureHello.CAP_TOKEN : 0);
-                byte[] sh = new SecureHello(SecureHello.VERSION, caps, config.nodeId, SecureKeys.encodePoint(eph.getPublic()),
+                byte[] sh = new SecureHello(SecureHello.VERSION, caps, config.nodeId, eph.publicPoint(),
                         config.database).encode();
-                byte[] shared = SecureKeys.agree(eph.getPrivate(), SecureKeys.decodePoint(hello.publicKey()));
+                byte[] shared = SecureKeys.agree(eph.privateKey(), SecureKeys.decodePoint(hello.publicKey()));
                 SecureKeys.SessionKeys keys = SecureKeys.derive(shared, hello.database(), config.database, config.token);
                 byte[] th = SecureKeys.transcript(ch, sh);
                 byte[] clientProof = SecureKeys.proof(keys.authKey(), "client", th);
