@@ -6,7 +6,10 @@ import io.netty.handler.ssl.SslProvider;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 
-/** TLS 1.3 contexts on the JDK provider, the one way this module builds them. */
+/**
+ * TLS 1.3 contexts, the one way this module builds them: on BoringSSL (Netty's {@code OPENSSL}
+ * provider, netty-tcnative) where its native library loads, else on the JDK's provider.
+ */
 final class Tls {
 
     static final String PROTOCOL = "TLSv1.3";
@@ -17,6 +20,9 @@ final class Tls {
      * still cut off.
      */
     static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    /** BoringSSL when its native library loads here, else the JDK's TLS. */
+    static final SslProvider PROVIDER = io.netty.handler.ssl.OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
 
     private Tls() {
     }
@@ -29,7 +35,7 @@ final class Tls {
     static SslContext client(TrustManager trust, boolean verifyHostName) {
         try {
             return SslContextBuilder.forClient()
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(PROVIDER)
                     .protocols(PROTOCOL)
                     .trustManager(trust)
                     .endpointIdentificationAlgorithm(verifyHostName ? "HTTPS" : null)
@@ -43,7 +49,7 @@ final class Tls {
     static SslContext server(TlsIdentity identity) {
         try {
             return SslContextBuilder.forServer(identity.privateKey(), identity.chain())
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(PROVIDER)
                     .protocols(PROTOCOL)
                     .build();
         } catch (SSLException e) {
