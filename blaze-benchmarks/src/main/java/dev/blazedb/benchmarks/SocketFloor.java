@@ -13,12 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import reactor.netty.Connection;
@@ -90,18 +88,15 @@ public final class SocketFloor {
             for (int i = warm; i < total; i++) {
                 h.recordValue(Math.max(0, arrivedAt[i] - dueAt[i]));
             }
-            return new Floor(transport, rate, h.getTotalCount(), us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)),
-                    us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()));
+            return new Floor(transport, rate, h.getTotalCount(), SyncBench.us(h.getValueAtPercentile(50)),
+                    SyncBench.us(h.getValueAtPercentile(90)), SyncBench.us(h.getValueAtPercentile(99)),
+                    SyncBench.us(h.getValueAtPercentile(99.9)), SyncBench.us(h.getMaxValue()));
         } finally {
             client.disposeNow(Duration.ofSeconds(10));
             server.disposeNow(Duration.ofSeconds(10));
             Files.deleteIfExists(dir.resolve("floor.sock"));
             Files.deleteIfExists(dir);
         }
-    }
-
-    private static double us(long nanos) {
-        return nanos / 1e3;
     }
 
     /** Counts whole messages in the byte stream; a message has arrived when its last byte has. */
@@ -137,13 +132,7 @@ public final class SocketFloor {
      * @param args {@code [--transports uds,tcp] [--rate 10000] [--seconds 5] [--warmup-seconds 3] [--runs 3] [--out DIR]}
      */
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected an option, got " + args[i]);
-            }
-            o.put(args[i].substring(2), args[i + 1]);
-        }
+        Map<String, String> o = SyncBench.namedArguments(args, List.of("transports", "rate", "seconds", "warmup-seconds", "runs", "out"));
         List<String> transports = List.of(o.getOrDefault("transports", "uds,tcp").split(","));
         int rate = Integer.parseInt(o.getOrDefault("rate", "10000"));
         double seconds = Double.parseDouble(o.getOrDefault("seconds", "5"));
@@ -174,18 +163,13 @@ public final class SocketFloor {
                 firstRun = false;
             }
             md.append(SyncBench.fmt("| %s | %.1f us | %.1f us | %.1f us | %.1f us | %.1f us | %s |%n", t.equals("uds") ? "Unix socket" : "TCP loopback",
-                    median(fs, Floor::p50), median(fs, Floor::p90), median(fs, Floor::p99), median(fs, Floor::p999),
-                    median(fs, Floor::max), fs.stream().map(f -> SyncBench.fmt("%.0f", f.p99())).collect(Collectors.joining(", "))));
+                    SyncBench.median(fs, Floor::p50), SyncBench.median(fs, Floor::p90), SyncBench.median(fs, Floor::p99), SyncBench.median(fs, Floor::p999),
+                    SyncBench.median(fs, Floor::max), fs.stream().map(f -> SyncBench.fmt("%.0f", f.p99())).collect(Collectors.joining(", "))));
         }
         json.append("\n  ]\n}\n");
         Files.writeString(out.resolve("socket-floor.md"), md);
         Files.writeString(out.resolve("socket-floor.json"), json);
         System.out.print(md);
         System.out.println("written: " + out.resolve("socket-floor.md") + ", " + out.resolve("socket-floor.json"));
-    }
-
-    private static double median(List<Floor> fs, ToDoubleFunction<Floor> f) {
-        double[] v = fs.stream().mapToDouble(f).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 }

@@ -764,7 +764,7 @@ public final class SyncBench {
         }
     }
 
-    private static double us(long nanos) {
+    static double us(long nanos) {
         return nanos / 1000.0;
     }
 
@@ -945,10 +945,9 @@ public final class SyncBench {
                 + (o.scenarios.contains("latency") ? ", " + result.chartFile() : ""));
     }
 
-    private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
-        double[] v = runs.stream().mapToDouble(f).sorted().toArray();
-        int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    /** The median of {@code f} over {@code items} ({@link CodecReport#median}), NaN if there are none. */
+    static <T> double median(List<T> items, java.util.function.ToDoubleFunction<T> f) {
+        return CodecReport.median(items.stream().map(f::applyAsDouble).toList());
     }
 
     static String markdown(Options o, MachineFacts machine, List<Run> runs) {

@@ -1274,17 +1274,10 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
      * closing the same transaction) once it has moved {@link #RESUME_POINT_EVERY} past the stored
      * one. Everything that can
      * fail (merge, admission, encoding) happens before the first byte is appended.
-     */
-    public SyncStore.ApplyResult applyRemote(NodeId peer, List<SyncMessage.Change> changes, long coveredThrough,
-                                             SyncStore.Admission admission, ConflictResolver resolver) {
-        return applyRemote(peer, changes, coveredThrough, admission, resolver, true);
-    }
-
-    /**
-     * {@link #applyRemote(NodeId, List, long, SyncStore.Admission, ConflictResolver)}; with
-     * {@code mayBlock} false it returns null, having changed nothing, where it would wait: for the
-     * write lock (another writer holds it), for a read of an older version from the file, for
-     * room in the write buffer, for the sequence reservation's flush or for an fsync
+     *
+     * <p>With {@code mayBlock} false it returns null, having changed nothing, where it would wait:
+     * for the write lock (another writer holds it), for a read of an older version from the file,
+     * for room in the write buffer, for the sequence reservation's flush or for an fsync
      * ({@link SyncStore#tryApplyWithoutBlocking}).
      */
     public SyncStore.ApplyResult applyRemote(NodeId peer, List<SyncMessage.Change> changes, long coveredThrough,

@@ -54,7 +54,7 @@ class ResumePointTest {
         Path file = dir.resolve("b.blazedb");
         try (BlazeDBClient db = TestSupport.open(file)) {
             StorageEngine e = TestSupport.engine(db);
-            SyncStore.ApplyResult first = e.applyRemote(PEER, changes(1, 10), 10, SyncStore.Admission.ALL, null);
+            SyncStore.ApplyResult first = e.applyRemote(PEER, changes(1, 10), 10, SyncStore.Admission.ALL, null, true);
             assertThat(first.applied()).isEqualTo(10);
             assertThat(e.resumePoint(PEER)).isEqualTo(10);
             assertThat(e.storedResumePoint(PEER)).isZero(); // not written per batch
@@ -66,7 +66,7 @@ class ResumePointTest {
                 assertThat(after.count()).isEqualTo(10); // the changes themselves survived
                 long head = c.lastSequence();
                 // the peer resends everything after the stored point: applying it again writes nothing
-                SyncStore.ApplyResult again = c.applyRemote(PEER, changes(1, 10), 10, SyncStore.Admission.ALL, null);
+                SyncStore.ApplyResult again = c.applyRemote(PEER, changes(1, 10), 10, SyncStore.Admission.ALL, null, true);
                 assertThat(again.applied()).isZero();
                 assertThat(c.lastSequence()).isEqualTo(head);
                 assertThat(after.count()).isEqualTo(10);
@@ -85,9 +85,9 @@ class ResumePointTest {
         long far = StorageEngine.RESUME_POINT_EVERY + 5;
         try (BlazeDBClient db = TestSupport.open(file)) {
             StorageEngine e = TestSupport.engine(db);
-            e.applyRemote(PEER, changes(1, 3), 3, SyncStore.Admission.ALL, null);
+            e.applyRemote(PEER, changes(1, 3), 3, SyncStore.Admission.ALL, null, true);
             // the peer skipped most of its log (changes of other peers, say): covered-through jumps
-            e.applyRemote(PEER, changes(far, far), far, SyncStore.Admission.ALL, null);
+            e.applyRemote(PEER, changes(far, far), far, SyncStore.Admission.ALL, null, true);
             assertThat(e.storedResumePoint(PEER)).isEqualTo(far);
 
             Path crashed = crashImage(e, file, dir, "crashed.blazedb");
@@ -103,8 +103,8 @@ class ResumePointTest {
         Path file = dir.resolve("b.blazedb");
         try (BlazeDBClient db = TestSupport.open(file)) {
             StorageEngine e = TestSupport.engine(db);
-            e.applyRemote(PEER, changes(1, 1), 1, SyncStore.Admission.ALL, null);
-            e.applyRemote(PEER, changes(2, 4), 4, SyncStore.Admission.ALL, null);
+            e.applyRemote(PEER, changes(1, 1), 1, SyncStore.Admission.ALL, null, true);
+            e.applyRemote(PEER, changes(2, 4), 4, SyncStore.Admission.ALL, null, true);
             List<ChangeEvent> events = db.changes(0).take(4).collectList().block(java.time.Duration.ofSeconds(30));
             assertThat(events).extracting(ChangeEvent::sequence).containsExactly(1L, 2L, 3L, 4L);
             assertThat(events).allMatch(ChangeEvent::isRemote);
