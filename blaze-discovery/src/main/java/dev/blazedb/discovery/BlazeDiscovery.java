@@ -7,7 +7,9 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,6 +75,15 @@ public final class BlazeDiscovery implements AutoCloseable {
      */
     public static final int MAX_BUFFERED_CHANGES = 256;
 
+    /**
+     * How long after jmDNS reports a service removed a resolution of it that came without a new
+     * "added" is taken for an echo of the withdrawn records and ignored. jmDNS keeps a resolver
+     * per resolution request, and one still holding the old records can report the service
+     * resolved right after another reported it removed: without this, a withdrawn server would
+     * come back into the list and stay there.
+     */
+    static final Duration REMOVAL_ECHO = Duration.ofSeconds(3);
+
     private static final Logger LOG = LoggerFactory.getLogger(BlazeDiscovery.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -93,6 +104,11 @@ public final class BlazeDiscovery implements AutoCloseable {
     private final Object lock = new Object();
     /** Resolved services by instance name. Guarded by {@link #lock}. */
     private final Map<String, DiscoveredDatabase> found = new LinkedHashMap<>();
+    /**
+     * When each recently removed service was reported removed ({@link System#nanoTime()}), until
+     * jmDNS reports it added again or {@link #REMOVAL_ECHO} has passed. Guarded by {@link #lock}.
+     */
+    private final Map<String, Long> removedAt = new HashMap<>();
     /** The live {@link #browse()} subscriptions. Guarded by {@link #lock}. */
     private final Set<FluxSink<DiscoveredDatabase>> subscribers = new LinkedHashSet<>();
     /** What this discovery advertises, by instance name. Guarded by {@link #lock}. */
@@ -333,6 +349,11 @@ public final class BlazeDiscovery implements AutoCloseable {
         }
     }
 
+    /** jmDNS's view of this discovery, for tests that replay jmDNS's events. */
+    ServiceListener serviceListener() {
+        return listener;
+    }
+
     /** How many {@link #browse()} subscriptions are live; for tests that check none leaks. */
     int subscriberCount() {
         synchronized (lock) {
@@ -358,6 +379,9 @@ public final class BlazeDiscovery implements AutoCloseable {
         @Override
         public void serviceAdded(ServiceEvent event) {
             LOG.debug("service '{}' appeared; resolving", event.getName());
+            synchronized (lock) {
+                removedAt.remove(event.getName());
+            }
             requestResolution(event.getName());
         }
 
@@ -384,6 +408,10 @@ public final class BlazeDiscovery implements AutoCloseable {
                 if (closed) {
                     return;
                 }
+                if (echoesRemoval(instance)) {
+                    LOG.debug("ignoring a resolution of '{}' that echoes its removal", instance);
+                    return;
+                }
                 DiscoveredDatabase before = found.get(instance);
                 if (before != null && before.sameData(now)) {
                     return;
@@ -399,9 +427,20 @@ public final class BlazeDiscovery implements AutoCloseable {
             synchronized (lock) {
                 DiscoveredDatabase gone = found.remove(event.getName());
                 if (gone != null && !closed) {
+                    removedAt.put(event.getName(), System.nanoTime());
                     publish(gone.as(DiscoveredDatabase.Change.REMOVED));
                 }
             }
+        }
+
+        /**
+         * Whether {@code instance} was reported removed less than {@link #REMOVAL_ECHO} ago and
+         * not added since; forgets removals older than that. Called with the lock held.
+         */
+        private boolean echoesRemoval(String instance) {
+            long now = System.nanoTime();
+            removedAt.values().removeIf(at -> now - at >= REMOVAL_ECHO.toNanos());
+            return removedAt.containsKey(instance);
         }
 
         /** Emits to every subscriber; called with the lock held, so all see one order. */
@@ -459,6 +498,7 @@ public final class BlazeDiscovery implements AutoCloseable {
             toComplete = new ArrayList<>(subscribers);
             subscribers.clear();
             found.clear();
+            removedAt.clear();
             advertised.clear();
         }
         toComplete.forEach(FluxSink::complete);

@@ -11,6 +11,10 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
+import javax.jmdns.JmDNS;
+import javax.jmdns.ServiceEvent;
+import javax.jmdns.ServiceInfo;
+import javax.jmdns.ServiceListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,6 +84,81 @@ class DiscoveryLoopbackIT {
                 .verify(MDNS.multipliedBy(2));
         assertThat(browser.discoveredDatabases()).noneMatch(d -> d.instanceName().equals(ad.instanceName()));
         assertThat(advertiser.advertisements()).doesNotContain(ad);
+    }
+
+    /**
+     * jmDNS can report a withdrawn service resolved right after reporting it removed (a resolver
+     * still holding its records; seen once in CI, where the service came back into the list and
+     * stayed). Replays that resolution, with the real records a third mDNS instance resolved, on
+     * the browser's jmDNS listener: it is ignored; the same resolution after jmDNS reports the
+     * service added again is a genuine return and is reported.
+     */
+    @Test
+    void aResolutionThatEchoesARemovalIsIgnoredButAServiceAddedAgainIsFound() throws Exception {
+        String db = uniqueName();
+        Advertisement ad = Advertisement.plain(db, 6101, NodeId.random());
+        ServiceInfo resolved;
+        try (JmDNS probe = JmDNS.create(LOOPBACK, "probe-" + db)) {
+            StepVerifier.create(browser.browse().filter(d -> d.name().equals(db)))
+                    .then(() -> advertiser.advertise(ad).block(MDNS))
+                    .assertNext(found -> assertThat(found.change()).isEqualTo(Change.FOUND))
+                    .thenCancel()
+                    .verify(MDNS);
+            resolved = probe.getServiceInfo(BlazeDiscovery.SERVICE_TYPE, ad.instanceName(), MDNS.toMillis());
+        }
+        assertThat(resolved).as("the probe's resolution of %s", ad.instanceName()).isNotNull();
+        assertThat(resolved.getInetAddresses()).isNotEmpty();
+        ServiceListener jmdnsView = browser.serviceListener();
+        StepVerifier.create(browser.browse().filter(d -> d.name().equals(db)))
+                .then(() -> advertiser.unadvertise(ad).subscribe())
+                .thenConsumeWhile(d -> d.change() != Change.REMOVED)
+                .assertNext(gone -> assertThat(gone.change()).isEqualTo(Change.REMOVED))
+                .then(() -> jmdnsView.serviceResolved(new Replayed(resolved)))
+                .then(() -> assertThat(browser.discoveredDatabases()).noneMatch(d -> d.name().equals(db)))
+                .then(() -> {
+                    jmdnsView.serviceAdded(new Replayed(resolved));
+                    jmdnsView.serviceResolved(new Replayed(resolved));
+                })
+                .assertNext(back -> {
+                    assertThat(back.change()).isEqualTo(Change.FOUND);
+                    assertThat(back.nodeId()).isEqualTo(ad.nodeId());
+                })
+                .then(() -> jmdnsView.serviceRemoved(new Replayed(resolved)))
+                .assertNext(gone -> assertThat(gone.change()).isEqualTo(Change.REMOVED))
+                .thenCancel()
+                .verify(MDNS.multipliedBy(2));
+        assertThat(browser.discoveredDatabases()).noneMatch(d -> d.name().equals(db));
+    }
+
+    /** A jmDNS event replayed by a test, for a service {@code info} describes. */
+    private static final class Replayed extends ServiceEvent {
+        private static final long serialVersionUID = 1L;
+        private final transient ServiceInfo info;
+
+        Replayed(ServiceInfo info) {
+            super(info);
+            this.info = info;
+        }
+
+        @Override
+        public JmDNS getDNS() {
+            return null;
+        }
+
+        @Override
+        public String getType() {
+            return info.getType();
+        }
+
+        @Override
+        public String getName() {
+            return info.getName();
+        }
+
+        @Override
+        public ServiceInfo getInfo() {
+            return info;
+        }
     }
 
     @Test
