@@ -76,8 +76,10 @@ public final class ErrorFrames {
 
     /**
      * The error code for a failure: {@link #FRAME_TOO_LARGE} for {@link FrameTooLargeException},
-     * the peer's code for a relayed {@link RemoteTransportException}, {@link #APPLICATION_ERROR}
-     * for anything else.
+     * the peer's code for a relayed {@link RemoteTransportException}, the matching code for the
+     * authentication, timeout, tampering, limit and protocol failures ({@link #PROTOCOL_ERROR}
+     * for {@link ProtocolException} and {@link ProtocolViolationException}),
+     * {@link #APPLICATION_ERROR} for anything else.
      *
      * @param failure the failure
      * @return its code
@@ -107,7 +109,7 @@ public final class ErrorFrames {
         if (failure instanceof LimitExceededException) {
             return LIMIT_EXCEEDED;
         }
-        if (failure instanceof ProtocolException) {
+        if (failure instanceof ProtocolException || failure instanceof ProtocolViolationException) {
             return PROTOCOL_ERROR;
         }
         return APPLICATION_ERROR;

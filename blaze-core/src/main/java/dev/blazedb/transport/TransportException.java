@@ -14,6 +14,7 @@ import dev.blazedb.BlazeTransientException;
  * ├── ConnectionRefusedException   nobody accepts at the address
  * ├── ConnectionClosedException    the connection closed before the operation finished
  * ├── FrameTooLargeException       a frame broke the size limit
+ * ├── ProtocolViolationException   the peer broke the framing protocol
  * └── RemoteTransportException     the peer failed and said why (an error frame)
  * </pre>
  */

@@ -5,6 +5,7 @@ import dev.blazedb.transport.DuplexConnection;
 import dev.blazedb.transport.ErrorFrames;
 import dev.blazedb.transport.Frame;
 import dev.blazedb.transport.FrameTooLargeException;
+import dev.blazedb.transport.ProtocolViolationException;
 import dev.blazedb.transport.TransportException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -484,9 +485,9 @@ public final class NettyDuplexConnection implements DuplexConnection {
                 return;
             }
             if (frame.isReserved()) {
-                TransportException violation = new TransportException("protocol violation from " + remoteAddress
-                        + ": frame of reserved type 0x" + Integer.toHexString(type));
-                close(new ProtocolViolation(violation.getMessage()), violation, true);
+                ProtocolViolationException violation = new ProtocolViolationException("protocol violation from "
+                        + remoteAddress + ": frame of reserved type 0x" + Integer.toHexString(type));
+                close(violation, violation, true);
                 return;
             }
             inbound.add(frame);
@@ -494,15 +495,6 @@ public final class NettyDuplexConnection implements DuplexConnection {
         }
         if (cumulation != null && cumulation.readerIndex() > 0 && !cumulation.isReadable()) {
             releaseCumulation();
-        }
-    }
-
-    /** Marks a protocol violation so the peer is told {@link ErrorFrames#PROTOCOL_ERROR}. */
-    private static final class ProtocolViolation extends dev.blazedb.transport.RemoteTransportException {
-        private static final long serialVersionUID = 1L;
-
-        ProtocolViolation(String message) {
-            super(ErrorFrames.PROTOCOL_ERROR, message);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.blazedb.transport.DuplexConnection;
 import dev.blazedb.transport.ErrorFrames;
 import dev.blazedb.transport.Frame;
 import dev.blazedb.transport.FrameTooLargeException;
+import dev.blazedb.transport.ProtocolViolationException;
 import dev.blazedb.transport.RemoteTransportException;
 import dev.blazedb.transport.TransportException;
 import io.netty.channel.ChannelOption;
@@ -183,7 +184,8 @@ class NettyDuplexConnectionTest {
             socket.getOutputStream().write(header(0, 0xF3));
             socket.getOutputStream().flush();
             StepVerifier.create(serverEnd.receive())
-                    .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("reserved type 0xf3"))
+                    .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(ProtocolViolationException.class)
+                            .hasMessageContaining("reserved type 0xf3"))
                     .verify(TIMEOUT);
             RemoteTransportException told = ErrorFrames.decode(readFrame(new DataInputStream(socket.getInputStream())));
             assertThat(told.errorCode()).isEqualTo(ErrorFrames.PROTOCOL_ERROR);

@@ -1,10 +1,7 @@
 package dev.blazedb.transport.tcp;
 
-import dev.blazedb.AuthenticationException;
-import dev.blazedb.HandshakeTimeoutException;
-import dev.blazedb.ProtocolException;
-import dev.blazedb.transport.FrameTooLargeException;
-import dev.blazedb.transport.TransportException;
+import dev.blazedb.transport.ErrorFrames;
+import dev.blazedb.transport.RemoteTransportException;
 
 /**
  * Where {@link BlazeServer} records its {@code blaze.transport.*} meters. {@link #NOOP} without a
@@ -45,23 +42,29 @@ interface ServerMetrics {
             return tag;
         }
 
-        /** The refusal a failed secure handshake counts as. */
+        /**
+         * The refusal a failed secure handshake counts as: by the error code the server tells the
+         * client ({@link ErrorFrames#codeOf}); a failure the client reported itself (an error
+         * frame) or anything that is not the client's fault counts as {@link #DISCONNECTED}.
+         */
         static Refusal of(Throwable handshakeError) {
-            if (handshakeError instanceof HandshakeTimeoutException) {
-                return HANDSHAKE_TIMEOUT;
+            if (handshakeError instanceof RemoteTransportException) {
+                return DISCONNECTED;
             }
-            if (handshakeError instanceof AuthenticationException) {
-                return BAD_TOKEN;
+            switch (ErrorFrames.codeOf(handshakeError)) {
+                case ErrorFrames.HANDSHAKE_TIMEOUT:
+                    return HANDSHAKE_TIMEOUT;
+                case ErrorFrames.INVALID_TOKEN:
+                case ErrorFrames.MISSING_TOKEN:
+                case ErrorFrames.AUTHENTICATION_FAILED:
+                    return BAD_TOKEN;
+                case ErrorFrames.FRAME_TOO_LARGE:
+                    return FRAME_TOO_LARGE;
+                case ErrorFrames.PROTOCOL_ERROR:
+                    return MALFORMED;
+                default:
+                    return DISCONNECTED;
             }
-            if (handshakeError instanceof FrameTooLargeException) {
-                return FRAME_TOO_LARGE;
-            }
-            if (handshakeError instanceof ProtocolException
-                    || handshakeError instanceof TransportException t && t.getMessage() != null
-                    && t.getMessage().startsWith("protocol violation")) {
-                return MALFORMED;
-            }
-            return DISCONNECTED;
         }
     }
 
