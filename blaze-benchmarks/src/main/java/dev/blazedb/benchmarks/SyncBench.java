@@ -457,6 +457,10 @@ public final class SyncBench {
                 records[i] = BenchmarkRecords.standard(i);
             }
             Arrivals arrivals = p.expect(n, false);
+            // The inputs go to the old generation now: left young, every young collection of the
+            // run would copy them (pauses of 20-170 ms), a cost no application pays for records
+            // it builds as it inserts them.
+            System.gc();
             progress.begin(batch <= 1 ? "throughput, single inserts" : "throughput, insertMany(" + batch + ")", n,
                     arrivals::arrived);
             long cpu0 = processCpuNanos();
