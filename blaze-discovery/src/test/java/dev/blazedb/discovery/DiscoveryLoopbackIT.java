@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.jmdns.JmDNS;
 import javax.jmdns.ServiceEvent;
 import javax.jmdns.ServiceInfo;
@@ -97,17 +98,25 @@ class DiscoveryLoopbackIT {
     void aResolutionThatEchoesARemovalIsIgnoredButAServiceAddedAgainIsFound() throws Exception {
         String db = uniqueName();
         Advertisement ad = Advertisement.plain(db, 6101, NodeId.random());
-        ServiceInfo resolved;
+        AtomicReference<ServiceInfo> complete = new AtomicReference<>();
         try (JmDNS probe = JmDNS.create(LOOPBACK, "probe-" + db)) {
             StepVerifier.create(browser.browse().filter(d -> d.name().equals(db)))
                     .then(() -> advertiser.advertise(ad).block(MDNS))
                     .assertNext(found -> assertThat(found.change()).isEqualTo(Change.FOUND))
                     .thenCancel()
                     .verify(MDNS);
-            resolved = probe.getServiceInfo(BlazeDiscovery.SERVICE_TYPE, ad.instanceName(), MDNS.toMillis());
+            // jmDNS may first resolve the service with an empty TXT record: wait for all of it.
+            Await.until("a third mDNS instance to resolve " + ad.instanceName() + " completely", MDNS, () -> {
+                ServiceInfo info = probe.getServiceInfo(BlazeDiscovery.SERVICE_TYPE, ad.instanceName(), 1_000);
+                boolean whole = info != null && info.getInetAddresses().length > 0
+                        && ServiceTxt.parse(ServiceTxt.read(info)) instanceof ServiceTxt.Complete;
+                if (whole) {
+                    complete.set(info);
+                }
+                return whole;
+            });
         }
-        assertThat(resolved).as("the probe's resolution of %s", ad.instanceName()).isNotNull();
-        assertThat(resolved.getInetAddresses()).isNotEmpty();
+        ServiceInfo resolved = complete.get();
         ServiceListener jmdnsView = browser.serviceListener();
         StepVerifier.create(browser.browse().filter(d -> d.name().equals(db)))
                 .then(() -> advertiser.unadvertise(ad).subscribe())
