@@ -690,7 +690,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
 
     /** The id a record asks for: its {@code id} field when that holds a UUID or a UUID string. */
     static UUID requestedId(BlazeDataRecord record) {
-        BlazeValue v = record.fields().get("id");
+        BlazeValue v = record.get("id").orElse(null);
         if (v instanceof BlazeValue.UuidValue u) {
             return u.value();
         }
@@ -723,7 +723,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         }
         BlazeDataRecord stored = record;
         BlazeValue idValue = BlazeValue.uuid(id);
-        if (!idValue.equals(record.fields().get("id"))) {
+        if (!idValue.equals(record.get("id").orElse(null))) {
             stored = stored.with("id", idValue);
         }
         if (!stored.has("createdAt")) {

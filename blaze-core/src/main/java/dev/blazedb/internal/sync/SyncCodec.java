@@ -481,7 +481,8 @@ public final class SyncCodec {
                 }
                 body = java.util.Arrays.copyOfRange(r.buf, r.pos, r.pos + len);
                 r.pos += len;
-                BlazeValue idValue = record.fields().get(RecordState.ID_FIELD);
+                // Only the id is built here: the record's other values stay encoded until read.
+                BlazeValue idValue = record.get(RecordState.ID_FIELD).orElse(null);
                 if (idValue != null && !(idValue instanceof BlazeValue.UuidValue u && u.value().equals(id))) {
                     throw r.failAt(bodyStart, "change " + i + ": the record's id field does not match record id " + id);
                 }

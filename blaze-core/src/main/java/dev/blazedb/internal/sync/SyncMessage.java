@@ -86,7 +86,7 @@ public sealed interface SyncMessage {
 
         /** Whether the received record carries its id field (so its bytes can be stored as they are). */
         public boolean bodyHasId() {
-            return record != null && record.fields().get(RecordState.ID_FIELD) != null;
+            return record != null && record.has(RecordState.ID_FIELD);
         }
 
         /** The state this change describes. */
