@@ -77,10 +77,10 @@ public final class BlazeDiscovery implements AutoCloseable {
 
     /**
      * How long after jmDNS reports a service removed a resolution of it that came without a new
-     * "added" is taken for an echo of the withdrawn records and ignored. jmDNS keeps a resolver
-     * per resolution request, and one still holding the old records can report the service
-     * resolved right after another reported it removed: without this, a withdrawn server would
-     * come back into the list and stay there.
+     * "added" is taken for an echo of the withdrawn records and ignored. jmDNS can report a
+     * withdrawn service resolved right after reporting it removed (seen in CI; most likely one of
+     * its resolvers still holding the old records): without this, a withdrawn server would come
+     * back into the list and stay there.
      */
     static final Duration REMOVAL_ECHO = Duration.ofSeconds(3);
 
