@@ -401,9 +401,7 @@ public final class SyncBench {
             Histogram corrected = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
             Histogram fromDue = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
             Arrivals arrivals = p.expect(total, true);
-            // The scenarios before this one left their databases and inputs in the old
-            // generation: collected now, not by the mixed collections of this run.
-            System.gc();
+            collectBeforeTheClock();
             progress.begin("latency", total, arrivals::arrived);
             long start = System.nanoTime() + 1_000_000;
             long cpuAtWarm = 0;
@@ -420,9 +418,9 @@ public final class SyncBench {
                 p.a.insert(record);
             }
             long[] arrivedAt = arrivals.await("latency run");
-            long cpuEnd = processCpuNanos();
-            double cpuPerChange = cpuAtWarm < 0 || cpuEnd < 0 ? Double.NaN
-                    : ((cpuEnd - cpuAtWarm) + arrivals.peerCpuNanos() * (double) measured / total) / 1e3 / measured;
+            // The peer's CPU time covers the whole run: its measured part pro rata.
+            long cpuEnd = processCpuNanos() + arrivals.peerCpuNanos() * measured / total;
+            double cpuPerChange = cpuMicrosPer(cpuAtWarm, cpuEnd, measured);
             for (int i = warm; i < total; i++) {
                 corrected.recordValueWithExpectedInterval(arrivedAt[i] - sentAt[i], interval);
                 fromDue.recordValue(Math.max(0, arrivedAt[i] - dueAt[i]));
@@ -453,6 +451,16 @@ public final class SyncBench {
         return cpu0 < 0 || cpu1 < 0 ? Double.NaN : (cpu1 - cpu0) / 1e3 / n;
     }
 
+    /**
+     * Collects, before a scenario's clock starts, what the harness left in the heap: earlier
+     * scenarios' databases (in the old generation, they would fall to mixed collections inside
+     * this run) and this scenario's pre-built inputs (left young, every young collection of the
+     * run would copy them; pauses of 20-170 ms were measured). No application pays for either.
+     */
+    private static void collectBeforeTheClock() {
+        System.gc();
+    }
+
     static Throughput throughput(Options o, int n, int batch, Progress progress, PeerProcess peer) throws IOException {
         try (Pair p = new Pair(o, true, peer)) {
             BlazeDataRecord[] records = new BlazeDataRecord[n];
@@ -460,10 +468,7 @@ public final class SyncBench {
                 records[i] = BenchmarkRecords.standard(i);
             }
             Arrivals arrivals = p.expect(n, false);
-            // The inputs go to the old generation now: left young, every young collection of the
-            // run would copy them (pauses of 20-170 ms), a cost no application pays for records
-            // it builds as it inserts them.
-            System.gc();
+            collectBeforeTheClock();
             progress.begin(batch <= 1 ? "throughput, single inserts" : "throughput, insertMany(" + batch + ")", n,
                     arrivals::arrived);
             long cpu0 = processCpuNanos();
@@ -500,7 +505,7 @@ public final class SyncBench {
                 }
             }
             Arrivals arrivals = p.expect(n, false);
-            System.gc();
+            collectBeforeTheClock();
             progress.begin("initial sync", n, arrivals::arrived);
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();

@@ -1278,7 +1278,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
      * <p>With {@code mayBlock} false it returns null, having changed nothing, where it would wait:
      * for the write lock (another writer holds it), for a read of an older version from the file,
      * for room in the write buffer, for the sequence reservation's flush or for an fsync
-     * ({@link SyncStore#tryApplyWithoutBlocking}).
+     * ({@link SyncStore#apply}).
      */
     public SyncStore.ApplyResult applyRemote(NodeId peer, List<SyncMessage.Change> changes, long coveredThrough,
                                              SyncStore.Admission admission, ConflictResolver resolver, boolean mayBlock) {

@@ -502,6 +502,8 @@ public final class SyncSession {
         private final FragmentBuffer fragments = new FragmentBuffer();
         /** A frame an event loop could not handle without blocking, first in line for the apply scheduler. */
         private Frame deferred;
+        /** {@link #deferred} as the event loop decoded it (null if it did not), so it is not decoded twice. */
+        private SyncMessage deferredMessage;
 
         private Frame next() {
             Frame f = deferred;
@@ -561,21 +563,27 @@ public final class SyncSession {
          * Handles the queued frames in order. On a thread that must not block (a transport's
          * event loop) a frame is handled inline only when that cannot block: an ACK, or a
          * CHANGES frame the store applies without waiting; at the first other frame the rest of
-         * the drain, that frame first, moves to the apply scheduler (it keeps the
-         * work-in-progress count, so order holds).
+         * the drain, that frame first (with its decoded message when the event loop decoded
+         * it), moves to the apply scheduler (it keeps the work-in-progress count, so order holds).
          */
         void drain(boolean mayBlock) {
             int missed = 1;
             for (;;) {
                 Frame f;
                 while ((f = next()) != null) {
+                    SyncMessage m = deferredMessage; // set only beside the deferred frame next() returns first
+                    deferredMessage = null;
                     if (phase.get() == PHASE_ENDED) {
                         queue.clear();
                         break;
                     }
                     try {
-                        if (!handle(f, mayBlock)) {
+                        if (m == null && (mayBlock || f.type() == SyncCodec.CHANGES || f.type() == SyncCodec.ACK)) {
+                            m = SyncCodec.decode(f);
+                        }
+                        if (m == null || !handle(m, f, mayBlock)) {
                             deferred = f;
+                            deferredMessage = m;
                             config.applyScheduler().schedule(() -> drain(true));
                             return;
                         }
@@ -649,14 +657,10 @@ public final class SyncSession {
     }
 
     /**
-     * Handles one frame; false, having done nothing, when {@code mayBlock} is false and handling
-     * it could block (see {@link Inbound#drain}).
+     * Handles one decoded frame; false, having done nothing, when {@code mayBlock} is false and
+     * handling it could block (see {@link Inbound#drain}).
      */
-    private boolean handle(Frame frame, boolean mayBlock) {
-        if (!mayBlock && frame.type() != SyncCodec.CHANGES && frame.type() != SyncCodec.ACK) {
-            return false;
-        }
-        SyncMessage m = SyncCodec.decode(frame);
+    private boolean handle(SyncMessage m, Frame frame, boolean mayBlock) {
         if (m instanceof SyncMessage.Changes c && phase.get() == PHASE_OPEN) {
             return onChanges(c, mayBlock);
         }
@@ -785,9 +789,7 @@ public final class SyncSession {
         long t0 = System.nanoTime();
         PeerTerms t = peerTerms;
         SyncStore.Admission admission = admission(t);
-        SyncStore.ApplyResult result = mayBlock
-                ? store.apply(peer, c.changes(), c.coveredThrough(), admission, config.resolver())
-                : store.tryApplyWithoutBlocking(peer, c.changes(), c.coveredThrough(), admission, config.resolver());
+        SyncStore.ApplyResult result = store.apply(peer, c.changes(), c.coveredThrough(), admission, config.resolver(), mayBlock);
         if (result == null) {
             return false;
         }

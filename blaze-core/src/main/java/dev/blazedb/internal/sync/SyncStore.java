@@ -59,23 +59,20 @@ public interface SyncStore {
      * clock takes in their timestamps; the resume point of {@code peer} becomes
      * {@code coveredThrough} (see {@link #resumePoint} for when it is written to the log; never
      * before the changes it covers). Committed changes appear in
-     * {@code changes()} as remote. Blocking (it may read the log); call it from a thread that
-     * may block.
+     * {@code changes()} as remote.
+     *
+     * <p>With {@code mayBlock} true it may block (read the log, wait for the write lock, for
+     * buffer room or an fsync): call it from a thread that may. With {@code mayBlock} false, on a
+     * thread that must not block (a transport's event loop), it applies the batch exactly as the
+     * blocking call would when none of that is needed; otherwise it changes nothing and returns
+     * null, and the caller applies the batch on a thread that may block.
      *
      * @param admission decides, per change that would alter local state, whether it may be applied
-     * @return what happened to each change
+     * @return what happened to each change; null only when {@code mayBlock} is false and
+     *     applying would block
      */
     ApplyResult apply(NodeId peer, List<SyncMessage.Change> changes, long coveredThrough, Admission admission,
-                      ConflictResolver resolver);
-
-    /**
-     * {@link #apply}, on a thread that must not block (a transport's event loop): applies the
-     * batch exactly as {@code apply} would when that takes no lock held by another thread, no
-     * read from the file, no wait for buffer room and no fsync; otherwise changes nothing and
-     * returns null, and the caller applies the batch on a thread that may block.
-     */
-    ApplyResult tryApplyWithoutBlocking(NodeId peer, List<SyncMessage.Change> changes, long coveredThrough,
-                                        Admission admission, ConflictResolver resolver);
+                      ConflictResolver resolver, boolean mayBlock);
 
     /** Decides whether a change may be applied (row-level security, policy). */
     @FunctionalInterface

@@ -76,14 +76,8 @@ public final class SyncStores {
 
         @Override
         public ApplyResult apply(NodeId peer, List<SyncMessage.Change> changes, long coveredThrough, Admission admission,
-                                 ConflictResolver resolver) {
-            return engine.applyRemote(peer, changes, coveredThrough, admission, resolver, true);
-        }
-
-        @Override
-        public ApplyResult tryApplyWithoutBlocking(NodeId peer, List<SyncMessage.Change> changes, long coveredThrough,
-                                                   Admission admission, ConflictResolver resolver) {
-            return engine.applyRemote(peer, changes, coveredThrough, admission, resolver, false);
+                                 ConflictResolver resolver, boolean mayBlock) {
+            return engine.applyRemote(peer, changes, coveredThrough, admission, resolver, mayBlock);
         }
     }
 }
