@@ -38,13 +38,14 @@ import javax.crypto.AEADBadTagException;
  * The blocks' plaintexts, concatenated:
  * <pre>
  * last sequence u64 | HLC high-water u64
- * sparse samples: count u32, then [sequence u64 | position u64] * count
- * metadata:       count u32, then [name length u16 | name | position u64 | value length u32 | value] * count
+ * sparse samples: count u32, then [sequence u64 | entry address u64] * count
+ * metadata:       count u32, then [name length u16 | name | entry address u64 | value length u32 | value] * count
  * collections:    count u32, then per collection
  *                   [name length u16 | name | expected slot count u32], then runs of slots
  *                   [n u32 | slot * n] ending with n = 0;
- *                   slot = [id msb u64 | id lsb u64 | value u64], value = frame position, with
- *                   bit 63 set for a tombstone
+ *                   slot = [id msb u64 | id lsb u64 | value u64], value = the entry's address
+ *                   ({@link EntryAddress}: frame position, slot in the frame), with bit 63 set for
+ *                   a tombstone
  * </pre>
  *
  * A checkpoint that is missing, of another log, covers more than the log holds, or fails
@@ -67,7 +68,7 @@ public final class Checkpoint {
         public long hlc;
         /** Sparse samples: sequences. */
         public long[] sparseSeqs = new long[0];
-        /** Sparse samples: positions. */
+        /** Sparse samples: entry addresses. */
         public long[] sparsePositions = new long[0];
         /** Metadata values by name. */
         public final Map<String, MetaValue> meta = new HashMap<>();
@@ -75,7 +76,7 @@ public final class Checkpoint {
         public final List<CollectionIndex> collections = new ArrayList<>();
     }
 
-    /** A metadata value and the position of its entry. */
+    /** A metadata value and the address of its entry ({@link EntryAddress}). */
     public record MetaValue(byte[] value, long position) {
     }
 
@@ -352,9 +353,10 @@ public final class Checkpoint {
                     for (int k = 0; k < n; k++) {
                         int p = in.pos;
                         long value = Bytes.getLong(b, p + 16);
-                        long pos = RecordIndex.position(value);
+                        long address = RecordIndex.position(value);
+                        long pos = EntryAddress.frame(address);
                         if (pos < LogFormat.HEADER_LENGTH || pos + LogFormat.FRAME_OVERHEAD > covered
-                                || (value & ~RecordIndex.TOMBSTONE) != pos) {
+                                || (value & ~RecordIndex.TOMBSTONE) != address) {
                             throw new IOException("bad index entry at " + p);
                         }
                         ci.index.put(Bytes.getLong(b, p), Bytes.getLong(b, p + 8), value);
@@ -404,7 +406,8 @@ public final class Checkpoint {
         return new Source(plain, used);
     }
 
-    private static void checkPosition(long pos, long covered) throws IOException {
+    private static void checkPosition(long address, long covered) throws IOException {
+        long pos = EntryAddress.frame(address);
         if (pos < LogFormat.HEADER_LENGTH || pos >= covered) {
             throw new IOException("bad position " + pos);
         }

@@ -5,15 +5,24 @@ import java.util.Arrays;
 import java.util.UUID;
 
 /**
- * A parsed entry payload (see {@link LogFormat}): a mutable view over a plaintext buffer, reused
- * while scanning. {@link #parse} validates the layout; sections of unknown type are skipped.
+ * A parsed frame plaintext (see {@link LogFormat}): a mutable view over a plaintext buffer, reused
+ * while scanning, showing one entry at a time (a frame holds one entry or a group of them).
+ * {@link #parse} validates the layout; sections of unknown type are skipped.
  */
 public final class EntryView {
 
     /** The plaintext buffer. */
     public byte[] buf;
-    /** The plaintext length. */
+    /** The plaintext length (of the whole frame: every entry of a group). */
     public int length;
+    /** The number of entries in the frame: 1, or a group's count (see {@link LogFormat}). */
+    public int entryCount;
+    /** The slot of the entry this view shows, 0 to {@code entryCount - 1}. */
+    public int slot;
+    /** Offset of the entry's payload in {@link #buf}. */
+    public int entryOffset;
+    /** Length of the entry's payload. */
+    public int entryLength;
     /** The kind. */
     public int kind;
     /** The flags. */
@@ -53,75 +62,149 @@ public final class EntryView {
     private String lastName = "";
 
     /**
-     * Parses {@code buf[0, length)}.
+     * Parses the plaintext {@code buf[0, length)} of a frame: one entry, or a group of entries,
+     * whose framing is checked whole; the view then shows the first entry ({@link #select}).
      *
      * @return null on success, else what is malformed
      */
     public String parse(byte[] buf, int length) {
         this.buf = buf;
         this.length = length;
+        if (length < 1 || (buf[0] & 0xFF) != LogFormat.GROUP_VERSION) {
+            entryCount = 1;
+            return parseEntry(0, 0, length);
+        }
+        if (length < LogFormat.GROUP_HEADER_LENGTH) {
+            return "entry group too short";
+        }
+        int count = buf[1] & 0xFF;
+        if (count < 2 || count > EntryAddress.MAX_SLOT + 1) {
+            return "bad entry group count " + count;
+        }
+        int p = LogFormat.GROUP_HEADER_LENGTH;
+        for (int i = 0; i < count; i++) {
+            if (length - p < LogFormat.GROUP_ENTRY_PREFIX) {
+                return "truncated entry group";
+            }
+            long len = Bytes.getInt(buf, p) & 0xFFFFFFFFL;
+            if (len > length - p - LogFormat.GROUP_ENTRY_PREFIX) {
+                return "bad entry length " + len + " in group";
+            }
+            p += LogFormat.GROUP_ENTRY_PREFIX + (int) len;
+        }
+        if (p != length) {
+            return "entry group does not fill its frame";
+        }
+        entryCount = count;
+        return parseEntry(0, LogFormat.GROUP_HEADER_LENGTH + LogFormat.GROUP_ENTRY_PREFIX,
+                Bytes.getInt(buf, LogFormat.GROUP_HEADER_LENGTH));
+    }
+
+    /**
+     * Shows entry {@code slot} of the parsed frame.
+     *
+     * @return null on success, else what is malformed
+     */
+    public String select(int slot) {
+        if (slot < 0 || slot >= entryCount) {
+            return "no entry " + slot + " in a frame of " + entryCount;
+        }
+        if (entryCount == 1) {
+            return null; // the only entry, shown since parse
+        }
+        int p = LogFormat.GROUP_HEADER_LENGTH;
+        for (int i = 0; i < slot; i++) {
+            p += LogFormat.GROUP_ENTRY_PREFIX + Bytes.getInt(buf, p);
+        }
+        return parseEntry(slot, p + LogFormat.GROUP_ENTRY_PREFIX, Bytes.getInt(buf, p));
+    }
+
+    /** Whether the frame has an entry after this one. */
+    public boolean hasNext() {
+        return slot + 1 < entryCount;
+    }
+
+    /**
+     * Shows the next entry of the frame ({@link #hasNext()} must be true).
+     *
+     * @return null on success, else what is malformed
+     */
+    public String next() {
+        int p = entryOffset + entryLength;
+        return parseEntry(slot + 1, p + LogFormat.GROUP_ENTRY_PREFIX, Bytes.getInt(buf, p));
+    }
+
+    /** Parses the entry payload {@code buf[off, off + len)} as entry {@code slot}. */
+    private String parseEntry(int slot, int off, int len) {
+        this.slot = slot;
+        entryOffset = off;
+        entryLength = len;
         fieldVersionsOffset = -1;
         fieldVersionsLength = 0;
         deletedAtOffset = -1;
         viaOffset = -1;
-        if (length < LogFormat.PAYLOAD_FIXED_LENGTH + 4) {
+        int end = off + len;
+        if (len < LogFormat.PAYLOAD_FIXED_LENGTH + 4) {
             return "entry too short";
         }
-        if ((buf[0] & 0xFF) != LogFormat.PAYLOAD_VERSION) {
-            return "unknown entry version " + (buf[0] & 0xFF);
+        if ((buf[off] & 0xFF) != LogFormat.PAYLOAD_VERSION) {
+            return "unknown entry version " + (buf[off] & 0xFF);
         }
-        kind = buf[1] & 0xFF;
+        kind = buf[off + 1] & 0xFF;
         if (kind < LogFormat.KIND_PUT || kind > LogFormat.KIND_META) {
             return "unknown entry kind " + kind;
         }
-        flags = buf[2] & 0xFF;
-        sequence = Bytes.getLong(buf, 4);
-        hlc = Bytes.getLong(buf, 12);
-        originMsb = Bytes.getLong(buf, 20);
-        originLsb = Bytes.getLong(buf, 28);
-        originSequence = Bytes.getLong(buf, 36);
-        idMsb = Bytes.getLong(buf, 44);
-        idLsb = Bytes.getLong(buf, 52);
-        nameLength = Bytes.getUnsignedShort(buf, 60);
-        nameOffset = LogFormat.PAYLOAD_FIXED_LENGTH;
+        flags = buf[off + 2] & 0xFF;
+        sequence = Bytes.getLong(buf, off + 4);
+        hlc = Bytes.getLong(buf, off + 12);
+        originMsb = Bytes.getLong(buf, off + 20);
+        originLsb = Bytes.getLong(buf, off + 28);
+        originSequence = Bytes.getLong(buf, off + 36);
+        idMsb = Bytes.getLong(buf, off + 44);
+        idLsb = Bytes.getLong(buf, off + 52);
+        nameLength = Bytes.getUnsignedShort(buf, off + 60);
+        nameOffset = off + LogFormat.PAYLOAD_FIXED_LENGTH;
         int p = nameOffset + nameLength;
-        if (nameLength > LogFormat.MAX_NAME_LENGTH || p + 4 > length) {
+        if (nameLength > LogFormat.MAX_NAME_LENGTH || p + 4 > end) {
             return "bad name length " + nameLength;
         }
         long body = Bytes.getInt(buf, p) & 0xFFFFFFFFL;
         bodyOffset = p + 4;
-        if (body > length - bodyOffset) {
+        if (body > end - bodyOffset) {
             return "bad body length " + body;
         }
         bodyLength = (int) body;
         p = bodyOffset + bodyLength;
-        while (p < length) {
-            if (p + 6 > length) {
+        while (p < end) {
+            if (p + 6 > end) {
                 return "truncated section header";
             }
             int type = Bytes.getUnsignedShort(buf, p);
-            long len = Bytes.getInt(buf, p + 2) & 0xFFFFFFFFL;
-            if (len > length - p - 6) {
-                return "bad section length " + len;
+            long sectionLength = Bytes.getInt(buf, p + 2) & 0xFFFFFFFFL;
+            if (sectionLength > end - p - 6) {
+                return "bad section length " + sectionLength;
             }
             if (type == LogFormat.SECTION_FIELD_VERSIONS) {
                 fieldVersionsOffset = p + 6;
-                fieldVersionsLength = (int) len;
+                fieldVersionsLength = (int) sectionLength;
             } else if (type == LogFormat.SECTION_DELETED_AT) {
-                if (len != 24) {
-                    return "bad delete-version section length " + len;
+                if (sectionLength != 24) {
+                    return "bad delete-version section length " + sectionLength;
                 }
                 deletedAtOffset = p + 6;
             } else if (type == LogFormat.SECTION_VIA) {
-                if (len != 16) {
-                    return "bad via section length " + len;
+                if (sectionLength != 16) {
+                    return "bad via section length " + sectionLength;
                 }
                 viaOffset = p + 6;
             }
-            p += 6 + (int) len;
+            p += 6 + (int) sectionLength;
         }
         if (kind != LogFormat.KIND_META && sequence <= 0) {
             return "change entry without a sequence";
+        }
+        if (entryCount > 1 && (flags & LogFormat.FLAG_COMMIT) != 0 && slot != entryCount - 1) {
+            return "COMMIT entry before the end of its group";
         }
         return null;
     }

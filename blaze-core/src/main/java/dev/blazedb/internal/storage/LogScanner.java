@@ -22,6 +22,8 @@ final class LogScanner {
     private final CRC32C crc = new CRC32C();
     final EntryView view = new EntryView();
     int frameLength;
+    /** Whether the last entry of the frame read last carries COMMIT. */
+    boolean commits;
     private byte[] buf = new byte[BUFFER_SIZE];
     private long bufStart = -1;
     private int bufLen;
@@ -69,8 +71,8 @@ final class LogScanner {
     /**
      * Reads the frame at {@code pos}.
      *
-     * @return null when it is authentic and well-formed ({@link #view}, {@link #frameLength} hold
-     *     it), else what is wrong
+     * @return null when it is authentic and well-formed ({@link #view} shows its first entry,
+     *     {@link #frameLength} and {@link #commits} hold what the frame is), else what is wrong
      */
     String frameAt(long pos) throws IOException {
         if (size - pos < LogFormat.FRAME_HEADER_LENGTH) {
@@ -101,9 +103,14 @@ final class LogScanner {
             return "authentication failed";
         }
         String bad = view.parse(plain, plainLen);
+        while (bad == null && view.hasNext()) {
+            bad = view.next(); // every entry of a group is checked before any is used
+        }
         if (bad != null) {
             return "malformed entry: " + bad;
         }
+        commits = view.isCommit();
+        view.select(0);
         frameLength = len;
         return null;
     }
@@ -123,7 +130,7 @@ final class LogScanner {
         long p = pos;
         while (p >= 0 && p < size) {
             if (frameAt(p) == null) {
-                if (view.isCommit()) {
+                if (commits) {
                     return true;
                 }
                 p += frameLength;

@@ -21,7 +21,8 @@ import java.util.UUID;
  * 0 is never a value). Growing builds a new table and publishes it through a volatile field; a
  * reader still on the old one sees the state as of when it started.
  *
- * <p>Value: the frame position in the low 62 bits, bit 63 set for a tombstone.
+ * <p>Value: the entry's address ({@link EntryAddress}: frame position and slot) in the low 62
+ * bits, bit 63 set for a tombstone. {@link #position} gives the address.
  */
 public final class RecordIndex {
 
@@ -52,12 +53,12 @@ public final class RecordIndex {
         return (int) cap;
     }
 
-    /** A value for a frame at {@code position}. */
+    /** A value for the entry at address {@code position} ({@link EntryAddress}). */
     public static long value(long position, boolean tombstone) {
         return tombstone ? position | TOMBSTONE : position;
     }
 
-    /** The position of a value. */
+    /** The entry address of a value ({@link EntryAddress}). */
     public static long position(long value) {
         return value & POSITION_MASK;
     }

@@ -3,8 +3,8 @@ package dev.blazedb.internal.storage;
 import java.util.Arrays;
 
 /**
- * Every {@value #INTERVAL}th sequence's frame position, so change-feed catch-up can start
- * reading the log near any sequence. Appended by the writer, read by any thread.
+ * Every {@value #INTERVAL}th sequence's entry address ({@link EntryAddress}), so change-feed
+ * catch-up can start reading the log near any sequence. Appended by the writer, read by any thread.
  */
 public final class SparseSequenceIndex {
 
@@ -23,7 +23,7 @@ public final class SparseSequenceIndex {
         this.start = start;
     }
 
-    /** Samples {@code seq} at {@code position} when it starts a new interval. One writer thread. */
+    /** Samples {@code seq} at entry address {@code position} when it starts a new interval. One writer thread. */
     public void maybeAdd(long seq, long position) {
         if (seq / INTERVAL <= lastBlock) {
             return;
@@ -42,7 +42,7 @@ public final class SparseSequenceIndex {
         size++;
     }
 
-    /** A position at or before the frame of the first change with sequence >= {@code seq}. */
+    /** An entry address at or before the first change with sequence >= {@code seq}. */
     public synchronized long floor(long seq) {
         int i = Arrays.binarySearch(seqs, 0, size, seq);
         if (i >= 0) {
@@ -52,10 +52,10 @@ public final class SparseSequenceIndex {
         return ins == 0 ? start : positions[ins - 1];
     }
 
-    /** The samples with position below {@code limit}, as [seq, position] pairs. */
+    /** The samples whose frame lies below {@code limit}, as [seq, address] pairs. */
     public synchronized long[][] snapshot(long limit) {
         int n = 0;
-        while (n < size && positions[n] < limit) {
+        while (n < size && EntryAddress.frame(positions[n]) < limit) {
             n++;
         }
         return new long[][] {Arrays.copyOf(seqs, n), Arrays.copyOf(positions, n)};

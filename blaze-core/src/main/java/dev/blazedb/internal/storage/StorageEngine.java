@@ -137,7 +137,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     record CommitPoint(long sequence, long position, Generation gen) {
     }
 
-    /** Where a change-feed reader continues. */
+    /** Where a change-feed reader continues: {@code position} is an entry address ({@link EntryAddress}). */
     record ScanHint(Generation gen, long nextSequence, long position) {
     }
 
@@ -152,6 +152,14 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         byte[] frame = new byte[4096];
         byte[] plain = new byte[4096];
         final byte[] lengthBuf = new byte[4];
+        /**
+         * The frame whose plaintext {@link #plain} and {@link #view} hold: its log (the
+         * generation's log id array, compared by identity: it does not keep the engine alive)
+         * and position; -1 when none. Committed frames never change, so reading the next entry
+         * of the same group needs no second decryption.
+         */
+        byte[] openedLog;
+        long openedFrame = -1;
 
         Reader(SecretKey key) {
             this.cipher = new FrameCipher(key, null);
@@ -471,7 +479,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         }
     }
 
-    /** A committed entry waiting for its transaction's COMMIT during replay. */
+    /** A committed entry waiting for its transaction's COMMIT during replay; {@code position} is its address. */
     private record Pending(int kind, int flags, long sequence, String name, long idMsb, long idLsb, long position,
                            byte[] metaValue, long hlc) {
     }
@@ -521,23 +529,27 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         long lastSeq = lastSequence;
         while (pos < size) {
             String bad = scanner.frameAt(pos);
-            if (bad == null) {
-                EntryView v = scanner.view;
-                if (v.isChange() && v.sequence <= lastSeq) {
-                    bad = "sequence " + v.sequence + " does not follow " + lastSeq;
+            EntryView v = scanner.view;
+            long seq = lastSeq;
+            for (int slot = 0; bad == null && slot < v.entryCount; slot++) {
+                v.select(slot); // checked by frameAt
+                if (v.isChange()) {
+                    if (v.sequence <= seq) {
+                        bad = "sequence " + v.sequence + " does not follow " + seq;
+                    }
+                    seq = v.sequence;
                 }
             }
             if (bad == null) {
-                EntryView v = scanner.view;
-                int len = scanner.frameLength;
-                txn.add(new Pending(v.kind, v.flags, v.sequence, v.name(), v.idMsb, v.idLsb,
-                        pos, v.kind == LogFormat.KIND_META ? v.body() : null, v.hlc));
-                if (v.isChange()) {
-                    lastSeq = v.sequence;
+                for (int slot = 0; slot < v.entryCount; slot++) {
+                    v.select(slot);
+                    txn.add(new Pending(v.kind, v.flags, v.sequence, v.name(), v.idMsb, v.idLsb,
+                            EntryAddress.of(pos, slot), v.kind == LogFormat.KIND_META ? v.body() : null, v.hlc));
+                    replayed++;
                 }
-                pos += len;
-                replayed++;
-                if (v.isCommit()) {
+                lastSeq = seq;
+                pos += scanner.frameLength;
+                if (scanner.commits) {
                     applyReplayed(g, txn);
                     txn.clear();
                     lastCommitEnd = pos;
@@ -795,8 +807,8 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
 
 
     /**
-     * Seals one entry into the write buffer; returns its position ({@link #lastFrameLength} holds
-     * its length). Under the write lock.
+     * Seals one entry into the write buffer, a frame of its own; returns its position ({@link
+     * #lastFrameLength} holds its length). Under the write lock.
      */
     private long append(Generation g, int kind, int flags, long seq, long hlc, UUID origin, long originSeq,
                         long idMsb, long idLsb, byte[] nameUtf8, byte[] body) {
@@ -808,14 +820,101 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                         long idMsb, long idLsb, byte[] nameUtf8, byte[] body, byte[] sections) {
         int plain = LogFormat.payloadLength(nameUtf8.length, body == null ? 0 : body.length)
                 + (sections == null ? 0 : sections.length);
-        int frameLength = FrameCipher.frameLength(plain);
-        WriteBuffer.Chunk c = g.buffer.reserve(frameLength, wakeFlusher);
+        WriteBuffer.Chunk c = g.buffer.reserve(FrameCipher.frameLength(plain), wakeFlusher);
         int off = c.limit();
-        long pos = c.base() + off;
         try {
             EntryView.write(c.data(), off + LogFormat.FRAME_HEADER_LENGTH, kind, flags, seq, hlc, origin, originSeq,
                     idMsb, idLsb, nameUtf8, body, sections);
-            writerCipher.seal(c.data(), off, plain, g.logId, pos);
+        } catch (RuntimeException | Error e) {
+            fail(e);
+            throw e;
+        }
+        if (hlc > maxWrittenHlc) {
+            maxWrittenHlc = hlc;
+        }
+        return seal(g, c, off, plain);
+    }
+
+    /** An entry of a transaction for {@link #appendAll}: the arguments of {@link #append}. */
+    private record NewEntry(int kind, int flags, long seq, long hlc, UUID origin, long originSeq, long idMsb, long idLsb,
+                            byte[] name, byte[] body, byte[] sections) {
+
+        int plainLength() {
+            return LogFormat.payloadLength(name.length, body == null ? 0 : body.length) + (sections == null ? 0 : sections.length);
+        }
+    }
+
+    /**
+     * Appends a transaction's entries in order, consecutive ones sharing a frame (an entry group,
+     * {@link LogFormat}) up to {@link LogFormat#GROUP_TARGET} plaintext bytes: a seal costs about
+     * as much for a group as for one entry. Returns the entries' addresses ({@link
+     * EntryAddress}); {@link #lastFrameLength} holds the length of the last frame. Under the write
+     * lock.
+     */
+    private long[] appendAll(Generation g, List<NewEntry> entries) {
+        int n = entries.size();
+        long[] addresses = new long[n];
+        int i = 0;
+        while (i < n) {
+            int first = i;
+            int plain = LogFormat.GROUP_HEADER_LENGTH + LogFormat.GROUP_ENTRY_PREFIX + entries.get(i).plainLength();
+            i++;
+            while (i < n && i - first <= EntryAddress.MAX_SLOT) {
+                int more = plain + LogFormat.GROUP_ENTRY_PREFIX + entries.get(i).plainLength();
+                if (more > LogFormat.GROUP_TARGET) {
+                    break;
+                }
+                plain = more;
+                i++;
+            }
+            if (i - first == 1) {
+                NewEntry e = entries.get(first);
+                addresses[first] = append(g, e.kind(), e.flags(), e.seq(), e.hlc(), e.origin(), e.originSeq(), e.idMsb(),
+                        e.idLsb(), e.name(), e.body(), e.sections());
+                continue;
+            }
+            WriteBuffer.Chunk c = g.buffer.reserve(FrameCipher.frameLength(plain), wakeFlusher);
+            int off = c.limit();
+            byte[] b = c.data();
+            int p = off + LogFormat.FRAME_HEADER_LENGTH;
+            try {
+                b[p] = (byte) LogFormat.GROUP_VERSION;
+                b[p + 1] = (byte) (i - first);
+                b[p + 2] = 0;
+                b[p + 3] = 0;
+                p += LogFormat.GROUP_HEADER_LENGTH;
+                for (int k = first; k < i; k++) {
+                    NewEntry e = entries.get(k);
+                    int start = p + LogFormat.GROUP_ENTRY_PREFIX;
+                    p = EntryView.write(b, start, e.kind(), e.flags(), e.seq(), e.hlc(), e.origin(), e.originSeq(),
+                            e.idMsb(), e.idLsb(), e.name(), e.body(), e.sections());
+                    Bytes.putInt(b, start - LogFormat.GROUP_ENTRY_PREFIX, p - start);
+                    if (e.hlc() > maxWrittenHlc) {
+                        maxWrittenHlc = e.hlc();
+                    }
+                }
+            } catch (RuntimeException | Error e) {
+                fail(e);
+                throw e;
+            }
+            long pos = seal(g, c, off, plain);
+            for (int k = first; k < i; k++) {
+                addresses[k] = EntryAddress.of(pos, k - first);
+            }
+        }
+        return addresses;
+    }
+
+    /**
+     * Seals the frame whose plaintext was written into {@code c} at {@code off} (after the frame
+     * header's room) and hands it to the flusher; returns its position and sets {@link
+     * #lastFrameLength}.
+     */
+    private long seal(Generation g, WriteBuffer.Chunk c, int off, int plainLength) {
+        long pos = c.base() + off;
+        int frameLength = FrameCipher.frameLength(plainLength);
+        try {
+            writerCipher.seal(c.data(), off, plainLength, g.logId, pos);
         } catch (RuntimeException | Error e) {
             fail(e);
             throw e;
@@ -828,9 +927,6 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             LockSupport.unpark(flusher);
         }
         lastFrameLength = frameLength;
-        if (hlc > maxWrittenHlc) {
-            maxWrittenHlc = hlc;
-        }
         return pos;
     }
 
@@ -962,19 +1058,18 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             int n = prepared.size();
             reserveSequences(g, lastSequence + n);
             long first = lastSequence + 1;
-            long[] positions = new long[n];
-            int[] lengths = new int[n];
             long[] hlcs = new long[n];
+            List<NewEntry> entries = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 Prepared p = prepared.get(i);
                 long seq = first + i;
                 hlcs[i] = clock.now();
                 int flags = LogFormat.FLAG_CREATE | (i == n - 1 ? LogFormat.FLAG_COMMIT : 0);
-                positions[i] = append(g, LogFormat.KIND_PUT, flags, seq, hlcs[i], nodeUuid, seq,
+                entries.add(new NewEntry(LogFormat.KIND_PUT, flags, seq, hlcs[i], nodeUuid, seq,
                         p.id().getMostSignificantBits(), p.id().getLeastSignificantBits(), ci.nameUtf8, p.body(),
-                        deletedAts == null ? null : SyncSections.encode(null, deletedAts[i], null));
-                lengths[i] = lastFrameLength;
+                        deletedAts == null ? null : SyncSections.encode(null, deletedAts[i], null)));
             }
+            long[] positions = appendAll(g, entries);
             lastSequence = first + n - 1;
             long stamp = visibility.writeLock();
             try {
@@ -990,7 +1085,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             } finally {
                 visibility.unlockWrite(stamp);
             }
-            end = positions[n - 1] + lengths[n - 1];
+            end = EntryAddress.frame(positions[n - 1]) + lastFrameLength;
             commitPoint = new CommitPoint(lastSequence, end, g);
         } finally {
             writeLock.unlock();
@@ -1123,7 +1218,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             return new Current(record, SyncSections.version(v, nodeId), SyncSections.fieldVersions(v),
                     SyncSections.deletedAt(v, nodeId));
         } catch (BlazeBinaryException | IllegalArgumentException e) {
-            throw new CorruptDatabaseException(g.store.name(), pos, "undecodable record in log entry", e);
+            throw corrupt(g, pos, "undecodable record in log entry", e);
         }
     }
 
@@ -1386,8 +1481,8 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 reserveSequences(g, lastSequence + n);
             }
             long first = lastSequence + 1;
-            long[] positions = new long[n];
             CollectionIndex[] indexes = new CollectionIndex[n];
+            List<NewEntry> entries = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 Planned p = plan.get(i);
                 SyncMessage.Change c = p.change();
@@ -1395,16 +1490,17 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 indexes[i] = ci;
                 // Without a resume-point entry the last change closes the transaction.
                 int commit = i == n - 1 && !persistPoint ? LogFormat.FLAG_COMMIT : 0;
-                positions[i] = append(g, p.kind(), p.flags() | commit, first + i, p.hlc(), p.origin().uuid(),
+                entries.add(new NewEntry(p.kind(), p.flags() | commit, first + i, p.hlc(), p.origin().uuid(),
                         c.originSequence(), c.recordId().getMostSignificantBits(), c.recordId().getLeastSignificantBits(),
-                        ci.nameUtf8, p.body(), p.sections());
+                        ci.nameUtf8, p.body(), p.sections()));
             }
+            long[] positions = appendAll(g, entries);
             if (persistPoint) {
                 byte[] v = new byte[8];
                 Bytes.putLong(v, 0, point);
                 end = appendMeta(g, Bytes.utf8(resumeKey), resumeKey, v);
             } else {
-                end = positions[n - 1] + lastFrameLength;
+                end = EntryAddress.frame(positions[n - 1]) + lastFrameLength;
             }
             memoryResumePoints.merge(peer, point, Math::max);
             lastSequence = first + n - 1;
@@ -1508,7 +1604,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         try {
             return SyncSections.state(e, nodeId);
         } catch (BlazeBinaryException | IllegalArgumentException ex) {
-            throw new CorruptDatabaseException(g.store.name(), pos, "undecodable record in log entry", ex);
+            throw corrupt(g, pos, "undecodable record in log entry", ex);
         }
     }
 
@@ -1649,21 +1745,24 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         }
     }
 
-    /** Sorted positions of the entries of {@code ci} below {@code limit}; tombstones only if asked. */
+    /**
+     * The addresses of the entries of {@code ci} whose frames lie below {@code limit}, in log
+     * order; tombstones only if asked.
+     */
     private static long[] livePositions(CollectionIndex ci, long limit, boolean withTombstones) {
         long[][] buf = {new long[Math.max(16, ci.index.size())]};
         int[] n = {0};
         ci.index.forEach((msb, lsb, v) -> {
-            long pos = RecordIndex.position(v);
-            if (pos < limit && (withTombstones || !RecordIndex.isTombstone(v))) {
+            long address = RecordIndex.position(v);
+            if (EntryAddress.frame(address) < limit && (withTombstones || !RecordIndex.isTombstone(v))) {
                 if (n[0] == buf[0].length) {
                     buf[0] = Arrays.copyOf(buf[0], n[0] * 2);
                 }
-                buf[0][n[0]++] = pos;
+                buf[0][n[0]++] = address;
             }
         });
         long[] out = Arrays.copyOf(buf[0], n[0]);
-        Arrays.sort(out);
+        sortInLogOrder(out, out.length);
         return out;
     }
 
@@ -1685,11 +1784,14 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         });
     }
 
-    /** The log position of the latest entry of a record, -1 when there is none (diagnostics, tests). */
+    /**
+     * The log position of the frame that holds the latest entry of a record, -1 when there is
+     * none (diagnostics, tests).
+     */
     public long positionOf(String collection, UUID id) {
         CollectionIndex ci = gen.collections.get(collection);
         long v = ci == null ? 0 : ci.index.get(id);
-        return v == 0 ? -1 : RecordIndex.position(v);
+        return v == 0 ? -1 : EntryAddress.frame(RecordIndex.position(v));
     }
 
     /** The number of live records of {@code collection}. */
@@ -1753,8 +1855,15 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         }
     }
 
-    /** Reads and opens the frame at {@code s}; the result is in the thread's reader view. */
+    /**
+     * Reads and opens the frame at {@code pos} unless the thread's reader has it open already; the
+     * result is in the reader's view.
+     */
     private EntryView openFrame(Generation g, long pos, int len, Reader r) {
+        if (r.openedFrame == pos && r.openedLog == g.logId) {
+            return r.view;
+        }
+        r.openedFrame = -1;
         byte[] frame = r.frame(len);
         readBytes(g, pos, frame, len);
         byte[] plain = r.plain(len);
@@ -1771,11 +1880,19 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         if (bad != null) {
             throw corrupt(g, pos, "malformed log entry (" + bad + ")");
         }
+        r.openedLog = g.logId;
+        r.openedFrame = pos;
         return r.view;
     }
 
-    private CorruptDatabaseException corrupt(Generation g, long pos, String what) {
-        return new CorruptDatabaseException(g.store.name(), pos, what);
+    /** A corruption error naming the frame of the entry at {@code address}. */
+    private CorruptDatabaseException corrupt(Generation g, long address, String what) {
+        return new CorruptDatabaseException(g.store.name(), EntryAddress.frame(address), what);
+    }
+
+    /** {@link #corrupt(Generation, long, String)} with a cause. */
+    private CorruptDatabaseException corrupt(Generation g, long address, String what, Throwable cause) {
+        return new CorruptDatabaseException(g.store.name(), EntryAddress.frame(address), what, cause);
     }
 
     /** Reads the record whose latest entry is at {@code pos}; {@code id} null skips the id check. */
@@ -1789,7 +1906,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         try {
             return BlazeBinary.decode(v.buf, v.bodyOffset, v.bodyLength);
         } catch (BlazeBinaryException e) {
-            throw new CorruptDatabaseException(g.store.name(), pos, "undecodable record in log entry", e);
+            throw corrupt(g, pos, "undecodable record in log entry", e);
         }
     }
 
@@ -1799,8 +1916,29 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         return cp.gen() == g ? cp.position() : g.writtenPosition;
     }
 
-    /** Reads the frame at {@code pos}, learning its length from the frame itself. */
-    private EntryView openFrameAt(Generation g, long pos, Reader r) {
+    /**
+     * Reads the entry at {@code address} ({@link EntryAddress}), learning its frame's length from
+     * the frame itself; the view shows that entry.
+     */
+    private EntryView openFrameAt(Generation g, long address, Reader r) {
+        long pos = EntryAddress.frame(address);
+        EntryView v = openFrameStartingAt(g, pos, r);
+        int slot = EntryAddress.slot(address);
+        if (v.slot != slot) {
+            String bad = v.select(slot);
+            if (bad != null) {
+                r.openedFrame = -1; // the view is not the frame's any more
+                throw corrupt(g, pos, "index points to a missing log entry (" + bad + ")");
+            }
+        }
+        return v;
+    }
+
+    /**
+     * Reads the frame at {@code pos}; the view shows one of its entries: the first, unless the
+     * thread's reader had this frame open already.
+     */
+    private EntryView openFrameStartingAt(Generation g, long pos, Reader r) {
         long end = end(g);
         if (pos < LogFormat.HEADER_LENGTH || pos + LogFormat.FRAME_OVERHEAD > end) {
             throw corrupt(g, pos, "index points outside the log");
@@ -1830,7 +1968,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         try {
             rec = BlazeBinary.decode(v.buf, v.bodyOffset, v.bodyLength);
         } catch (BlazeBinaryException e) {
-            throw new CorruptDatabaseException(g.store.name(), pos, "undecodable record in log entry", e);
+            throw corrupt(g, pos, "undecodable record in log entry", e);
         }
         ChangeType type = (v.flags & LogFormat.FLAG_CREATE) != 0 ? ChangeType.INSERT : ChangeType.UPDATE;
         return event(v.sequence, collection, id, type, rec, originNode, v.originSequence, v.hlc, remote, meta);
@@ -1846,33 +1984,46 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             if (from > upto) {
                 return new ChangeFeed.Batch(List.of(), from - 1, hintObject);
             }
-            long pos;
-            if (hintObject instanceof ScanHint h && h.gen() == g && h.nextSequence() == from && h.position() <= end) {
-                pos = h.position();
+            long address;
+            if (hintObject instanceof ScanHint h && h.gen() == g && h.nextSequence() == from
+                    && EntryAddress.frame(h.position()) <= end) {
+                address = h.position();
             } else {
-                pos = g.sparse.floor(from);
+                address = g.sparse.floor(from);
             }
             Reader r = readers.get();
             List<ChangeEvent> events = new ArrayList<>(Math.min(max, 64));
             long lastSeq = from - 1;
             try {
-                while (pos < end && events.size() < max) {
-                    EntryView v = openFrameAt(g, pos, r);
-                    int len = FrameCipher.frameLength(v.length);
-                    if (v.isChange() && v.sequence >= from) {
-                        if (v.sequence > upto) {
+                scan:
+                while (EntryAddress.frame(address) < end) {
+                    long pos = EntryAddress.frame(address);
+                    EntryView v = openFrameAt(g, address, r);
+                    for (;;) {
+                        if (v.isChange() && v.sequence >= from) {
+                            if (v.sequence > upto || events.size() >= max) {
+                                break scan; // the address is this entry's: the next batch starts here
+                            }
+                            events.add(toEvent(v, g, pos));
+                            lastSeq = v.sequence;
+                        }
+                        if (!v.hasNext()) {
                             break;
                         }
-                        events.add(toEvent(v, g, pos));
-                        lastSeq = v.sequence;
+                        String bad = v.next();
+                        if (bad != null) {
+                            r.openedFrame = -1;
+                            throw corrupt(g, pos, "malformed log entry (" + bad + ")");
+                        }
+                        address = EntryAddress.of(pos, v.slot);
                     }
-                    pos += len;
+                    address = pos + FrameCipher.frameLength(v.length);
                 }
             } catch (GenerationGoneException retry) {
                 continue;
             }
             long covered = events.size() >= max ? lastSeq : upto;
-            return new ChangeFeed.Batch(events, covered, new ScanHint(g, covered + 1, pos));
+            return new ChangeFeed.Batch(events, covered, new ScanHint(g, covered + 1, address));
         }
     }
 
@@ -2053,7 +2204,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         }
         List<Map.Entry<String, Checkpoint.MetaValue>> metas = new ArrayList<>();
         for (Map.Entry<String, Checkpoint.MetaValue> e : g.meta.entrySet()) {
-            if (e.getValue().position() < covered) {
+            if (EntryAddress.frame(e.getValue().position()) < covered) {
                 metas.add(e);
             }
         }
@@ -2074,7 +2225,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             int[] n = {0};
             IOException[] failed = {null};
             ci.index.forEach((msb, lsb, v) -> {
-                if (RecordIndex.position(v) >= covered || failed[0] != null) {
+                if (EntryAddress.frame(RecordIndex.position(v)) >= covered || failed[0] != null) {
                     return;
                 }
                 int k = n[0] * 3;
@@ -2127,8 +2278,11 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             this.end = start;
         }
 
-        /** Seals {@code plain[0, len)} as the next frame; returns its position. */
-        long append(byte[] plain, int len) throws IOException {
+        /**
+         * Seals the entry {@code plain[off, off + len)}, with {@code addFlags} added to its flags,
+         * as the next frame; returns its position.
+         */
+        long append(byte[] plain, int off, int len, int addFlags) throws IOException {
             int frameLength = FrameCipher.frameLength(len);
             if (used + frameLength > buf.length) {
                 flush();
@@ -2137,7 +2291,8 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 }
             }
             long pos = end;
-            System.arraycopy(plain, 0, buf, used + LogFormat.FRAME_HEADER_LENGTH, len);
+            System.arraycopy(plain, off, buf, used + LogFormat.FRAME_HEADER_LENGTH, len);
+            buf[used + LogFormat.FRAME_HEADER_LENGTH + 2] |= (byte) addFlags;
             cipher.seal(buf, used, len, logId, pos);
             used += frameLength;
             end += frameLength;
@@ -2207,7 +2362,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             // Phase 1, writers running: metadata, then the latest entry of every record, in log order.
             List<long[]> metaSlots = new ArrayList<>();
             for (Checkpoint.MetaValue mv : old.meta.values()) {
-                if (mv.position() < snapshotEnd) {
+                if (EntryAddress.frame(mv.position()) < snapshotEnd) {
                     metaSlots.add(new long[] {mv.position()});
                 }
             }
@@ -2219,12 +2374,12 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 System.arraycopy(p, 0, order, n, p.length);
                 n += p.length;
             }
-            Arrays.sort(order, 0, n);
+            sortInLogOrder(order, n);
             for (long[] m : metaSlots) {
-                copyFrame(old, m[0], -1, r, w, cols, metas, sparse, true);
+                copyEntry(openFrameAt(old, m[0], r), w, cols, metas, sparse, true);
             }
             for (int i = 0; i < n; i++) {
-                copyFrame(old, order[i], -1, r, w, cols, metas, sparse, true);
+                copyEntry(openFrameAt(old, order[i], r), w, cols, metas, sparse, true);
             }
 
             // Make the bulk durable before pausing writers; under the lock only the tail is fsynced.
@@ -2238,7 +2393,16 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 CommitPoint now = commitPoint;
                 long pos = snapshotEnd;
                 while (pos < now.position()) {
-                    pos += copyFrame(old, pos, -1, r, w, cols, metas, sparse, false);
+                    EntryView v = openFrameStartingAt(old, pos, r);
+                    String bad = v.select(0);
+                    while (bad == null) {
+                        copyEntry(v, w, cols, metas, sparse, false);
+                        bad = v.hasNext() ? v.next() : "";
+                    }
+                    if (!bad.isEmpty()) {
+                        throw corrupt(old, pos, "malformed log entry (" + bad + ")");
+                    }
+                    pos += FrameCipher.frameLength(v.length);
                 }
                 Checkpoint.MetaValue hlcMeta = metas.get(META_HLC);
                 long hlc = clock.current();
@@ -2248,7 +2412,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                     byte[] plain = new byte[LogFormat.payloadLength(Bytes.utf8(META_HLC).length, 8)];
                     int len = EntryView.write(plain, 0, LogFormat.KIND_META, LogFormat.FLAG_COMMIT, 0, hlc, nodeUuid, 0, 0, 0,
                             Bytes.utf8(META_HLC), v);
-                    long p = w.append(plain, len);
+                    long p = w.append(plain, 0, len, 0);
                     metas.put(META_HLC, new Checkpoint.MetaValue(v, p));
                 }
                 w.flush();
@@ -2299,28 +2463,33 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     }
 
     /**
-     * Copies the frame at {@code pos} of {@code old} to the new log, re-sealed for its new place,
-     * and applies it to the new index. Phase-1 copies become their own transactions; tail copies
-     * keep their flags, so transaction boundaries survive.
+     * Copies the entry {@code v} shows to the new log as a frame of its own, sealed for its new place, and applies it to the new index. Phase-1 copies
+     * become their own transactions; tail copies keep their flags, so transaction boundaries
+     * survive.
      */
-    private int copyFrame(Generation old, long pos, int knownLength, Reader r, LogWriter w,
+    private static void copyEntry(EntryView v, LogWriter w,
                            ConcurrentHashMap<String, CollectionIndex> cols, ConcurrentHashMap<String, Checkpoint.MetaValue> metas,
                            SparseSequenceIndex sparse, boolean makeCommit) throws IOException {
-        EntryView v = knownLength < 0 ? openFrameAt(old, pos, r) : openFrame(old, pos, knownLength, r);
-        if (makeCommit) {
-            v.buf[2] = (byte) (v.buf[2] | LogFormat.FLAG_COMMIT);
-        }
-        long np = w.append(v.buf, v.length);
-        int frameLength = FrameCipher.frameLength(v.length);
+        long np = w.append(v.buf, v.entryOffset, v.entryLength, makeCommit ? LogFormat.FLAG_COMMIT : 0);
         if (v.kind == LogFormat.KIND_META) {
             metas.put(v.name(), new Checkpoint.MetaValue(v.body(), np));
-            return frameLength;
+            return;
         }
         String coll = v.name();
         CollectionIndex ci = cols.computeIfAbsent(coll, c -> new CollectionIndex(c, 16));
         ci.index.put(v.idMsb, v.idLsb, RecordIndex.value(np, v.kind == LogFormat.KIND_TOMBSTONE));
         sparse.maybeAdd(v.sequence, np);
-        return frameLength;
+    }
+
+    /** Sorts the first {@code n} entry addresses of {@code addresses} in log order. */
+    private static void sortInLogOrder(long[] addresses, int n) {
+        for (int i = 0; i < n; i++) {
+            addresses[i] = EntryAddress.order(addresses[i]);
+        }
+        Arrays.sort(addresses, 0, n);
+        for (int i = 0; i < n; i++) {
+            addresses[i] = EntryAddress.fromOrder(addresses[i]);
+        }
     }
 
     // ---------------------------------------------------------------------------------------

@@ -84,7 +84,7 @@ class LogFormatTest {
         EntryView v = new EntryView();
         assertThat(v.parse(new byte[10], 10)).contains("too short");
         byte[] p = new byte[80];
-        p[0] = 2;
+        p[0] = 3;
         assertThat(v.parse(p, p.length)).contains("version");
         p[0] = 1;
         p[1] = 9;
@@ -92,6 +92,82 @@ class LogFormatTest {
         p[1] = 1;
         Bytes.putShort(p, 60, 5000);
         assertThat(v.parse(p, p.length)).contains("name length");
+    }
+
+    /** A group plaintext of entries with sequences {@code seqs}, entry {@code commitAt} carrying COMMIT. */
+    private static byte[] group(long[] seqs, int commitAt) {
+        byte[] name = Bytes.utf8("users");
+        byte[] out = new byte[4096];
+        out[0] = (byte) LogFormat.GROUP_VERSION;
+        out[1] = (byte) seqs.length;
+        int p = LogFormat.GROUP_HEADER_LENGTH;
+        for (int i = 0; i < seqs.length; i++) {
+            int start = p + LogFormat.GROUP_ENTRY_PREFIX;
+            byte[] body = new byte[i * 3];
+            p = EntryView.write(out, start, LogFormat.KIND_PUT, i == commitAt ? LogFormat.FLAG_COMMIT : 0, seqs[i], 7,
+                    new UUID(1, 2), seqs[i], 0, i + 1, name, body);
+            Bytes.putInt(out, start - LogFormat.GROUP_ENTRY_PREFIX, p - start);
+        }
+        return java.util.Arrays.copyOf(out, p);
+    }
+
+    @Test
+    void anEntryGroupIsReadEntryByEntryInOrderAndByItsSlot() throws AEADBadTagException {
+        byte[] plain = group(new long[] {10, 11, 12}, 2);
+        byte[] frame = new byte[FrameCipher.frameLength(plain.length)];
+        System.arraycopy(plain, 0, frame, LogFormat.FRAME_HEADER_LENGTH, plain.length);
+        cipher.seal(frame, 0, plain.length, logId, 4096);
+        byte[] opened = new byte[frame.length];
+        int n = cipher.open(frame, 0, frame.length, logId, 4096, opened);
+        EntryView v = new EntryView();
+        assertThat(v.parse(opened, n)).isNull();
+        assertThat(v.entryCount).isEqualTo(3);
+        assertThat(v.slot).isZero();
+        assertThat(v.sequence).isEqualTo(10);
+        assertThat(v.isCommit()).isFalse();
+        assertThat(v.hasNext()).isTrue();
+        assertThat(v.next()).isNull();
+        assertThat(v.sequence).isEqualTo(11);
+        assertThat(v.body()).hasSize(3);
+        assertThat(v.next()).isNull();
+        assertThat(v.hasNext()).isFalse();
+        assertThat(v.isCommit()).isTrue();
+        assertThat(v.id()).isEqualTo(new UUID(0, 3));
+        assertThat(v.select(1)).isNull();
+        assertThat(v.sequence).isEqualTo(11);
+        assertThat(v.id()).isEqualTo(new UUID(0, 2));
+        assertThat(v.select(3)).contains("no entry 3");
+        assertThat(v.select(0)).isNull();
+        assertThat(v.name()).isEqualTo("users");
+
+        long address = EntryAddress.of(4096, 2);
+        assertThat(EntryAddress.frame(address)).isEqualTo(4096);
+        assertThat(EntryAddress.slot(address)).isEqualTo(2);
+        assertThat(EntryAddress.of(4096, 0)).isEqualTo(4096);
+        assertThat(EntryAddress.order(EntryAddress.of(4096, 63))).isLessThan(EntryAddress.order(4097));
+        assertThat(EntryAddress.fromOrder(EntryAddress.order(address))).isEqualTo(address);
+        assertThat(RecordIndex.position(RecordIndex.value(EntryAddress.of(1L << 50, 63), true))).isEqualTo(EntryAddress.of(1L << 50, 63));
+    }
+
+    @Test
+    void malformedEntryGroupsAreReportedNotThrown() {
+        EntryView v = new EntryView();
+        byte[] ok = group(new long[] {1, 2}, 1);
+        byte[] one = ok.clone();
+        one[1] = 1;
+        assertThat(v.parse(one, one.length)).contains("count 1");
+        byte[] many = ok.clone();
+        many[1] = 65;
+        assertThat(v.parse(many, many.length)).contains("count 65");
+        byte[] longer = ok.clone();
+        Bytes.putInt(longer, LogFormat.GROUP_HEADER_LENGTH, 100_000);
+        assertThat(v.parse(longer, longer.length)).contains("bad entry length");
+        assertThat(v.parse(ok, ok.length - 1)).isNotNull();
+        byte[] padded = java.util.Arrays.copyOf(ok, ok.length + 4);
+        assertThat(v.parse(padded, padded.length)).contains("does not fill");
+        byte[] commitFirst = group(new long[] {1, 2}, 0);
+        assertThat(v.parse(commitFirst, commitFirst.length)).contains("COMMIT entry before the end");
+        assertThat(v.parse(new byte[] {2, 2}, 2)).contains("too short");
     }
 
     @Test

@@ -1,0 +1,200 @@
+package dev.blazedb;
+
+import static dev.blazedb.TestSupport.engine;
+import static dev.blazedb.TestSupport.open;
+import static dev.blazedb.TestSupport.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.blazedb.data.BlazeDataRecord;
+import dev.blazedb.data.BlazeValue;
+import dev.blazedb.internal.feed.ChangeFeed;
+import dev.blazedb.internal.storage.Checkpoint;
+import dev.blazedb.internal.storage.StorageEngine;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Entry groups (docs/storage-format.md): the entries of one transaction share frames. Each test
+ * says what it does to a log with groups and checks that every record reads back as written.
+ */
+class EntryGroupTest {
+
+    @TempDir
+    Path dir;
+
+    /** Records of mixed sizes: most share frames, every 17th is too large to share one. */
+    private static List<BlazeDataRecord> mixed(int n) {
+        List<BlazeDataRecord> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            BlazeDataRecord.Builder b = BlazeDataRecord.builder().put("title", "grouped " + i).put("n", i);
+            if (i % 17 == 5) {
+                b.put("blob", BlazeValue.data(new byte[1500 + i]));
+            }
+            out.add(b.build());
+        }
+        return out;
+    }
+
+    private static Map<UUID, BlazeDataRecord> insertMany(BlazeDBClient db, List<BlazeDataRecord> records) {
+        List<UUID> ids = db.insertMany(records);
+        Map<UUID, BlazeDataRecord> stored = new LinkedHashMap<>();
+        for (UUID id : ids) {
+            stored.put(id, db.fetch(id).orElseThrow());
+        }
+        return stored;
+    }
+
+    private static void assertContent(BlazeDBClient db, Map<UUID, BlazeDataRecord> expected) {
+        assertThat(db.count()).isEqualTo(expected.size());
+        for (Map.Entry<UUID, BlazeDataRecord> e : expected.entrySet()) {
+            assertThat(db.fetch(e.getKey())).contains(e.getValue());
+        }
+        assertThat(db.fetchAll()).containsExactlyElementsOf(expected.values());
+    }
+
+    /** How many records share their frame with another, and the frames of more than one. */
+    private static Map<Long, List<UUID>> frames(BlazeDBClient db, Iterable<UUID> ids) {
+        Map<Long, List<UUID>> byFrame = new LinkedHashMap<>();
+        for (UUID id : ids) {
+            byFrame.computeIfAbsent(engine(db).positionOf("default", id), k -> new ArrayList<>()).add(id);
+        }
+        byFrame.values().removeIf(l -> l.size() < 2);
+        return byFrame;
+    }
+
+    @Test
+    void anInsertManySharesFramesAndReadsBackThroughFetchReplayCheckpointAndTheFeed() {
+        Path file = dir.resolve("groups.blazedb");
+        Map<UUID, BlazeDataRecord> expected;
+        try (BlazeDBClient db = open(file, options().checkpointOnClose(false).build())) {
+            expected = insertMany(db, mixed(300));
+            Map<Long, List<UUID>> shared = frames(db, expected.keySet());
+            assertThat(shared).isNotEmpty();
+            assertThat(shared.values().stream().mapToInt(List::size).sum()).isGreaterThan(200);
+            assertContent(db, expected);
+        }
+        // Replayed whole (no checkpoint), then again from a checkpoint written on close.
+        try (BlazeDBClient db = open(file)) {
+            assertThat(db.recoveryReport().checkpointUsed()).isFalse();
+            assertContent(db, expected);
+        }
+        try (BlazeDBClient db = open(file)) {
+            assertThat(db.recoveryReport().checkpointUsed()).isTrue();
+            assertContent(db, expected);
+            List<UUID> replayed = db.changes(0).take(expected.size()).map(ChangeEvent::recordId)
+                    .collectList().block(Duration.ofSeconds(30));
+            assertThat(replayed).containsExactlyElementsOf(expected.keySet());
+        }
+    }
+
+    @Test
+    void theFeedCanStopAndResumeInsideAGroupWithoutAGapOrADuplicate() throws Exception {
+        try (BlazeDBClient db = BlazeDBClient.inMemory("feed")) {
+            Map<UUID, BlazeDataRecord> expected = insertMany(db, mixed(200));
+            db.insert(TestSupport.record("after", 1));
+            StorageEngine engine = engine(db);
+            for (int max : new int[] {1, 2, 3, 7}) {
+                List<UUID> seen = new ArrayList<>();
+                long from = 1;
+                Object hint = null;
+                while (from <= 201) {
+                    ChangeFeed.Batch batch = engine.load(from, max, hint);
+                    assertThat(batch.events()).hasSizeLessThanOrEqualTo(max);
+                    for (ChangeEvent e : batch.events()) {
+                        assertThat(e.sequence()).isEqualTo(seen.size() + 1L);
+                        seen.add(e.recordId());
+                        if (expected.containsKey(e.recordId())) {
+                            assertThat(e.record()).contains(expected.get(e.recordId()));
+                        }
+                    }
+                    from = batch.coveredUpTo() + 1;
+                    hint = batch.hint();
+                }
+                assertThat(seen).hasSize(201);
+                assertThat(seen.subList(0, 200)).containsExactlyElementsOf(expected.keySet());
+                // Starting in the middle of a group, from the sparse index rather than a hint.
+                assertThat(engine.load(102, 3, null).events()).extracting(ChangeEvent::sequence).containsExactly(102L, 103L, 104L);
+            }
+        }
+    }
+
+    @Test
+    void updatesDeletesAndCompactionOfGroupedRecordsKeepEveryRecord() {
+        Path file = dir.resolve("compact.blazedb");
+        Map<UUID, BlazeDataRecord> expected;
+        try (BlazeDBClient db = open(file)) {
+            expected = new HashMap<>(insertMany(db, mixed(120)));
+            List<UUID> ids = new ArrayList<>(expected.keySet());
+            for (int i = 0; i < ids.size(); i += 4) {
+                db.update(ids.get(i), BlazeDataRecord.builder().put("title", "changed " + i).build());
+                expected.put(ids.get(i), db.fetch(ids.get(i)).orElseThrow());
+            }
+            for (int i = 1; i < ids.size(); i += 9) {
+                db.delete(ids.get(i));
+                expected.remove(ids.get(i));
+            }
+            expected.putAll(insertMany(db, mixed(40)));
+            db.compact();
+            assertThat(db.fetchAll()).containsExactlyInAnyOrderElementsOf(expected.values());
+            expected.putAll(insertMany(db, mixed(30)));
+        }
+        try (BlazeDBClient db = open(file, options().checkpointOnClose(false).build())) {
+            assertThat(db.count()).isEqualTo(expected.size());
+            for (Map.Entry<UUID, BlazeDataRecord> e : expected.entrySet()) {
+                assertThat(db.fetch(e.getKey())).contains(e.getValue());
+            }
+        }
+    }
+
+    @Test
+    void aFlippedByteInAGroupIsCorruptionNamingTheFrameAndSalvageDropsOnlyThatFrame() throws java.io.IOException {
+        Path file = dir.resolve("damaged.blazedb");
+        Map<UUID, BlazeDataRecord> expected;
+        List<UUID> victims;
+        long victimPos;
+        try (BlazeDBClient db = open(file)) {
+            expected = insertMany(db, mixed(100));
+            Map.Entry<Long, List<UUID>> frame = frames(db, expected.keySet()).entrySet().stream().skip(3).findFirst().orElseThrow();
+            victimPos = frame.getKey();
+            victims = frame.getValue();
+            db.insert(TestSupport.record("after", 1)); // committed data after the damage: corruption, not a torn tail
+        }
+        TestSupport.flipByte(file, victimPos + 60);
+
+        // With the checkpoint: every entry of the frame fails on read, naming the frame; the rest reads.
+        try (BlazeDBClient db = open(file)) {
+            assertThat(db.recoveryReport().checkpointUsed()).isTrue();
+            for (UUID id : victims) {
+                assertThatThrownBy(() -> db.fetch(id)).isInstanceOf(CorruptDatabaseException.class)
+                        .satisfies(e -> assertThat(((CorruptDatabaseException) e).position()).isEqualTo(victimPos));
+            }
+            for (UUID id : expected.keySet()) {
+                if (!victims.contains(id)) {
+                    assertThat(db.fetch(id)).contains(expected.get(id));
+                }
+            }
+        }
+        // Replaying the whole log: the open fails naming the frame.
+        java.nio.file.Files.delete(Checkpoint.file(file));
+        assertThatThrownBy(() -> open(file)).isInstanceOf(CorruptDatabaseException.class)
+                .satisfies(e -> assertThat(((CorruptDatabaseException) e).position()).isEqualTo(victimPos));
+        // Salvage skips exactly that frame's entries.
+        try (BlazeDBClient db = open(file, options().salvage(true).build())) {
+            assertThat(db.recoveryReport().damagedRegions()).hasSize(1);
+            assertThat(db.recoveryReport().damagedRegions().get(0).position()).isEqualTo(victimPos);
+            assertThat(db.count()).isEqualTo(expected.size() + 1 - victims.size());
+            for (UUID id : victims) {
+                assertThat(db.fetch(id)).isEmpty();
+            }
+        }
+    }
+}
