@@ -145,6 +145,19 @@ class EntryGroupTest {
             expected.putAll(insertMany(db, mixed(40)));
             db.compact();
             assertThat(db.fetchAll()).containsExactlyInAnyOrderElementsOf(expected.values());
+            // Compaction writes the surviving entries in groups too, single inserts included.
+            List<UUID> singles = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                UUID single = db.insert(TestSupport.record("single", i));
+                singles.add(single);
+                expected.put(single, db.fetch(single).orElseThrow());
+            }
+            assertThat(frames(db, singles)).isEmpty();
+            db.compact();
+            assertThat(frames(db, expected.keySet()).values().stream().mapToInt(List::size).sum())
+                    .isGreaterThan(expected.size() / 2);
+            assertThat(frames(db, singles)).isNotEmpty();
+            assertThat(db.fetchAll()).containsExactlyInAnyOrderElementsOf(expected.values());
             expected.putAll(insertMany(db, mixed(30)));
         }
         try (BlazeDBClient db = open(file, options().checkpointOnClose(false).build())) {

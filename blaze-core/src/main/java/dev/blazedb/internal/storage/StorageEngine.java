@@ -2270,6 +2270,11 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         int used;
         long bufStart;
         long end;
+        /** The entry group {@link #addToGroup} is building: its plaintext, used bytes, entries, last entry's offset. */
+        private final byte[] group = new byte[LogFormat.GROUP_TARGET];
+        private int groupUsed = LogFormat.GROUP_HEADER_LENGTH;
+        private int groupCount;
+        private int groupLast;
 
         LogWriter(LogStore store, byte[] logId, long start) {
             this.store = store;
@@ -2280,12 +2285,58 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
 
         /**
          * Seals the entry {@code plain[off, off + len)}, with {@code addFlags} added to its flags,
-         * as the next frame; returns its position.
+         * as the next frame, after the group being built; returns its position.
          */
         long append(byte[] plain, int off, int len, int addFlags) throws IOException {
+            closeGroup();
+            return seal(plain, off, len, addFlags);
+        }
+
+        /**
+         * Adds the entry {@code plain[off, off + len)} to the entry group being built, as a
+         * transaction of committed data that ends with the group (compaction's first phase);
+         * returns its address. The group is sealed when the next entry would not fit, or before
+         * anything else is written.
+         */
+        long addToGroup(byte[] plain, int off, int len) throws IOException {
+            int room = LogFormat.GROUP_ENTRY_PREFIX + len;
+            if (groupCount > 0 && (groupUsed + room > group.length || groupCount > EntryAddress.MAX_SLOT)) {
+                closeGroup();
+            }
+            if (LogFormat.GROUP_HEADER_LENGTH + room > group.length) {
+                return seal(plain, off, len, LogFormat.FLAG_COMMIT);
+            }
+            Bytes.putInt(group, groupUsed, len);
+            groupLast = groupUsed + LogFormat.GROUP_ENTRY_PREFIX;
+            System.arraycopy(plain, off, group, groupLast, len);
+            group[groupLast + 2] &= (byte) ~LogFormat.FLAG_COMMIT;
+            groupUsed = groupLast + len;
+            return EntryAddress.of(end, groupCount++);
+        }
+
+        /** Seals the group being built, if any; its last entry commits it. */
+        private void closeGroup() throws IOException {
+            if (groupCount == 0) {
+                return;
+            }
+            group[groupLast + 2] |= (byte) LogFormat.FLAG_COMMIT;
+            if (groupCount == 1) {
+                seal(group, groupLast, groupUsed - groupLast, 0);
+            } else {
+                group[0] = (byte) LogFormat.GROUP_VERSION;
+                group[1] = (byte) groupCount;
+                group[2] = 0;
+                group[3] = 0;
+                seal(group, 0, groupUsed, 0);
+            }
+            groupCount = 0;
+            groupUsed = LogFormat.GROUP_HEADER_LENGTH;
+        }
+
+        private long seal(byte[] plain, int off, int len, int addFlags) throws IOException {
             int frameLength = FrameCipher.frameLength(len);
             if (used + frameLength > buf.length) {
-                flush();
+                write();
                 if (frameLength > buf.length) {
                     buf = new byte[frameLength];
                 }
@@ -2299,7 +2350,13 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             return pos;
         }
 
+        /** Seals the group being built and writes everything sealed to the store. */
         void flush() throws IOException {
+            closeGroup();
+            write();
+        }
+
+        private void write() throws IOException {
             if (used > 0) {
                 store.write(bufStart, buf, 0, used);
                 bufStart += used;
@@ -2463,14 +2520,15 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     }
 
     /**
-     * Copies the entry {@code v} shows to the new log as a frame of its own, sealed for its new place, and applies it to the new index. Phase-1 copies
-     * become their own transactions; tail copies keep their flags, so transaction boundaries
-     * survive.
+     * Copies the entry {@code v} shows to the new log, sealed for its new place, and applies it to
+     * the new index. Phase-1 copies ({@code grouped}), all committed data, share entry groups, each
+     * group a transaction of its own; tail copies get a frame each and keep their flags, so
+     * transaction boundaries survive.
      */
     private static void copyEntry(EntryView v, LogWriter w,
                            ConcurrentHashMap<String, CollectionIndex> cols, ConcurrentHashMap<String, Checkpoint.MetaValue> metas,
-                           SparseSequenceIndex sparse, boolean makeCommit) throws IOException {
-        long np = w.append(v.buf, v.entryOffset, v.entryLength, makeCommit ? LogFormat.FLAG_COMMIT : 0);
+                           SparseSequenceIndex sparse, boolean grouped) throws IOException {
+        long np = grouped ? w.addToGroup(v.buf, v.entryOffset, v.entryLength) : w.append(v.buf, v.entryOffset, v.entryLength, 0);
         if (v.kind == LogFormat.KIND_META) {
             metas.put(v.name(), new Checkpoint.MetaValue(v.body(), np));
             return;
