@@ -10,6 +10,9 @@ import dev.blazedb.data.BlazeDataRecord;
 import dev.blazedb.data.BlazeValue;
 import dev.blazedb.internal.feed.ChangeFeed;
 import dev.blazedb.internal.storage.Checkpoint;
+import dev.blazedb.internal.storage.FrameCipher;
+import dev.blazedb.internal.storage.LogFormat;
+import dev.blazedb.internal.storage.NonceSource;
 import dev.blazedb.internal.storage.StorageEngine;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -165,6 +168,47 @@ class EntryGroupTest {
             for (Map.Entry<UUID, BlazeDataRecord> e : expected.entrySet()) {
                 assertThat(db.fetch(e.getKey())).contains(e.getValue());
             }
+        }
+    }
+
+    /**
+     * An authentic frame of a payload version this build does not know (as a newer BlazeDB would
+     * write) at the end of the log: the open fails saying so, with or without salvage, and the
+     * frame is not truncated as a torn tail would be.
+     */
+    @Test
+    void aFrameOfANewerPayloadVersionStopsTheOpenAndIsNeverTruncated() throws Exception {
+        Path file = dir.resolve("newer.blazedb");
+        Map<UUID, BlazeDataRecord> expected;
+        javax.crypto.SecretKey dataKey;
+        try (BlazeDBClient db = open(file, options().checkpointOnClose(false).build())) {
+            expected = insertMany(db, mixed(10));
+            java.lang.reflect.Field key = StorageEngine.class.getDeclaredField("dataKey");
+            key.setAccessible(true);
+            dataKey = (javax.crypto.SecretKey) key.get(engine(db));
+        }
+        byte[] log = java.nio.file.Files.readAllBytes(file);
+        byte[] logId = java.util.Arrays.copyOfRange(log, 116, 132); // header: log id at 116 (docs/storage-format.md)
+        long at = log.length;
+        byte[] plain = new byte[100];
+        plain[0] = 3; // a payload version after the entry group's 2
+        byte[] frame = new byte[FrameCipher.frameLength(plain.length)];
+        System.arraycopy(plain, 0, frame, LogFormat.FRAME_HEADER_LENGTH, plain.length);
+        new FrameCipher(dataKey, new NonceSource(new java.security.SecureRandom())).seal(frame, 0, plain.length, logId, at);
+        java.nio.file.Files.write(file, frame, java.nio.file.StandardOpenOption.APPEND);
+        long size = java.nio.file.Files.size(file);
+
+        for (BlazeOptions o : List.of(options().checkpointOnClose(false).build(), options().salvage(true).build())) {
+            assertThatThrownBy(() -> open(file, o)).isInstanceOf(CorruptDatabaseException.class)
+                    .hasMessageContaining("newer version of BlazeDB")
+                    .satisfies(e -> assertThat(((CorruptDatabaseException) e).position()).isEqualTo(at));
+            assertThat(java.nio.file.Files.size(file)).isEqualTo(size);
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(at);
+        }
+        try (BlazeDBClient db = open(file)) {
+            assertContent(db, expected);
         }
     }
 

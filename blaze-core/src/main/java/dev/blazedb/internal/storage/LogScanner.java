@@ -24,6 +24,11 @@ final class LogScanner {
     int frameLength;
     /** Whether the last entry of the frame read last carries COMMIT. */
     boolean commits;
+    /**
+     * Whether the frame read last is authentic but of a payload version this build does not
+     * know: written by a newer BlazeDB, not damaged.
+     */
+    boolean newerFormat;
     private byte[] buf = new byte[BUFFER_SIZE];
     private long bufStart = -1;
     private int bufLen;
@@ -75,6 +80,7 @@ final class LogScanner {
      *     {@link #frameLength} and {@link #commits} hold what the frame is), else what is wrong
      */
     String frameAt(long pos) throws IOException {
+        newerFormat = false;
         if (size - pos < LogFormat.FRAME_HEADER_LENGTH) {
             return "truncated frame header";
         }
@@ -102,6 +108,7 @@ final class LogScanner {
         } catch (AEADBadTagException e) {
             return "authentication failed";
         }
+        newerFormat = plainLen > 0 && (plain[0] & 0xFF) > LogFormat.GROUP_VERSION;
         String bad = view.parse(plain, plainLen);
         while (bad == null && view.hasNext()) {
             bad = view.next(); // every entry of a group is checked before any is used

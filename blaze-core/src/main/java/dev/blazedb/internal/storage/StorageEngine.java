@@ -529,6 +529,12 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         long lastSeq = lastSequence;
         while (pos < size) {
             String bad = scanner.frameAt(pos);
+            if (scanner.newerFormat) {
+                // Authentic, so not damage: never truncated or skipped as if it were.
+                throw new CorruptDatabaseException(fileName, pos, "log entry written by a newer version of BlazeDB ("
+                        + bad + "); this build reads entry payload versions " + LogFormat.PAYLOAD_VERSION + " and "
+                        + LogFormat.GROUP_VERSION);
+            }
             EntryView v = scanner.view;
             long seq = lastSeq;
             for (int slot = 0; bad == null && slot < v.entryCount; slot++) {
