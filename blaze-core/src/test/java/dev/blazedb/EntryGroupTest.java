@@ -56,11 +56,9 @@ class EntryGroupTest {
         return stored;
     }
 
-    private static void assertContent(BlazeDBClient db, Map<UUID, BlazeDataRecord> expected) {
-        assertThat(db.count()).isEqualTo(expected.size());
-        for (Map.Entry<UUID, BlazeDataRecord> e : expected.entrySet()) {
-            assertThat(db.fetch(e.getKey())).contains(e.getValue());
-        }
+    /** {@link TestSupport#assertContent}, and {@code fetchAll} in log order (the order of {@code expected}). */
+    private static void assertContentInLogOrder(BlazeDBClient db, Map<UUID, BlazeDataRecord> expected) {
+        TestSupport.assertContent(db, expected);
         assertThat(db.fetchAll()).containsExactlyElementsOf(expected.values());
     }
 
@@ -83,16 +81,16 @@ class EntryGroupTest {
             Map<Long, List<UUID>> shared = frames(db, expected.keySet());
             assertThat(shared).isNotEmpty();
             assertThat(shared.values().stream().mapToInt(List::size).sum()).isGreaterThan(200);
-            assertContent(db, expected);
+            assertContentInLogOrder(db, expected);
         }
         // Replayed whole (no checkpoint), then again from a checkpoint written on close.
         try (BlazeDBClient db = open(file)) {
             assertThat(db.recoveryReport().checkpointUsed()).isFalse();
-            assertContent(db, expected);
+            assertContentInLogOrder(db, expected);
         }
         try (BlazeDBClient db = open(file)) {
             assertThat(db.recoveryReport().checkpointUsed()).isTrue();
-            assertContent(db, expected);
+            assertContentInLogOrder(db, expected);
             List<UUID> replayed = db.changes(0).take(expected.size()).map(ChangeEvent::recordId)
                     .collectList().block(Duration.ofSeconds(30));
             assertThat(replayed).containsExactlyElementsOf(expected.keySet());
@@ -188,7 +186,7 @@ class EntryGroupTest {
             dataKey = (javax.crypto.SecretKey) key.get(engine(db));
         }
         byte[] log = java.nio.file.Files.readAllBytes(file);
-        byte[] logId = java.util.Arrays.copyOfRange(log, 116, 132); // header: log id at 116 (docs/storage-format.md)
+        byte[] logId = LogFormat.Header.parse(log, log.length, file.toString()).logId();
         long at = log.length;
         byte[] plain = new byte[100];
         plain[0] = 3; // a payload version after the entry group's 2
@@ -208,7 +206,7 @@ class EntryGroupTest {
             ch.truncate(at);
         }
         try (BlazeDBClient db = open(file)) {
-            assertContent(db, expected);
+            assertContentInLogOrder(db, expected);
         }
     }
 

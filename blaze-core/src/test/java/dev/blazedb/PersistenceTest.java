@@ -1,5 +1,6 @@
 package dev.blazedb;
 
+import static dev.blazedb.TestSupport.assertContent;
 import static dev.blazedb.TestSupport.engine;
 import static dev.blazedb.TestSupport.open;
 import static dev.blazedb.TestSupport.options;
@@ -47,14 +48,6 @@ class PersistenceTest {
             db.fetch(id).ifPresent(r -> expected.put(id, r));
         }
         return expected;
-    }
-
-    private static void assertContent(BlazeDBClient db, Map<UUID, BlazeDataRecord> expected) {
-        assertThat(db.count()).isEqualTo(expected.size());
-        for (Map.Entry<UUID, BlazeDataRecord> e : expected.entrySet()) {
-            assertThat(db.fetch(e.getKey())).contains(e.getValue());
-        }
-        assertThat(db.fetchAll()).containsExactlyInAnyOrderElementsOf(expected.values());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.blazedb;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.blazedb.data.BlazeDataRecord;
 import dev.blazedb.data.BlazeValue;
 import dev.blazedb.internal.InternalAccess;
@@ -13,6 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /** Shared helpers for the database tests. */
@@ -45,6 +48,23 @@ public final class TestSupport {
     /** The engine behind a client. */
     public static StorageEngine engine(BlazeDBClient db) {
         return InternalAccess.engine(db);
+    }
+
+    /**
+     * Asserts that {@code db} holds exactly {@code expected}: its count, each record by id, and
+     * {@code fetchAll} (in any order); {@code what} names the case in a failure.
+     */
+    public static void assertContent(BlazeDBClient db, Map<UUID, BlazeDataRecord> expected, String what) {
+        assertThat(db.count()).as(what).isEqualTo(expected.size());
+        for (Map.Entry<UUID, BlazeDataRecord> e : expected.entrySet()) {
+            assertThat(db.fetch(e.getKey())).as(what).contains(e.getValue());
+        }
+        assertThat(db.fetchAll()).as(what).containsExactlyInAnyOrderElementsOf(expected.values());
+    }
+
+    /** {@link #assertContent(BlazeDBClient, Map, String)} with no name for the case. */
+    public static void assertContent(BlazeDBClient db, Map<UUID, BlazeDataRecord> expected) {
+        assertContent(db, expected, "database content");
     }
 
     /** A small record. */

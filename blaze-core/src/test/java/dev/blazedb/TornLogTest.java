@@ -110,7 +110,7 @@ class TornLogTest {
             try (BlazeDBClient db = open(copy, noCheckpoint)) {
                 // What is discarded starts at or after the boundary (a META entry of its own may follow it).
                 assertThat(db.recoveryReport().discardedTailBytes()).as("cut at %d", cut).isBetween(0L, cut - expected.end());
-                assertRecords(db, expected.records(), "cut at " + cut);
+                TestSupport.assertContent(db, expected.records(), "cut at " + cut);
             }
         }
 
@@ -124,7 +124,7 @@ class TornLogTest {
                 // Only damage after the last transaction (in what close appended) can open: as a torn tail.
                 Boundary last = boundaries.get(boundaries.size() - 1);
                 assertThat(at).as("a flip that opened").isGreaterThanOrEqualTo(last.end());
-                assertRecords(db, last.records(), "flip at " + at);
+                TestSupport.assertContent(db, last.records(), "flip at " + at);
             } catch (CorruptDatabaseException e) {
                 assertThat(e.position()).as("flip at %d", at).isBetween(headerEnd, at);
             }
@@ -139,11 +139,6 @@ class TornLogTest {
             }
         }
         return last;
-    }
-
-    private static void assertRecords(BlazeDBClient db, Map<UUID, BlazeDataRecord> expected, String what) {
-        assertThat(db.count()).as(what).isEqualTo(expected.size());
-        assertThat(db.fetchAll()).as(what).containsExactlyInAnyOrderElementsOf(expected.values());
     }
 
     /** Mostly small records, now and then one too large to share a frame. */

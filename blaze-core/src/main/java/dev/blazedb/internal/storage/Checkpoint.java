@@ -353,7 +353,7 @@ public final class Checkpoint {
                     for (int k = 0; k < n; k++) {
                         int p = in.pos;
                         long value = Bytes.getLong(b, p + 16);
-                        long address = RecordIndex.position(value);
+                        long address = RecordIndex.address(value);
                         long pos = EntryAddress.frame(address);
                         if (pos < LogFormat.HEADER_LENGTH || pos + LogFormat.FRAME_OVERHEAD > covered
                                 || (value & ~RecordIndex.TOMBSTONE) != address) {

@@ -58,6 +58,8 @@ public final class EntryView {
     /** Offset of the via-peer section (node 16), or -1. */
     public int viaOffset = -1;
 
+    /** Whether the last parse, select or next failed: the fields above may then be half set. */
+    private boolean broken;
     private byte[] lastNameBytes = new byte[0];
     private String lastName = "";
 
@@ -70,6 +72,7 @@ public final class EntryView {
     public String parse(byte[] buf, int length) {
         this.buf = buf;
         this.length = length;
+        broken = true;
         if (length < 1 || (buf[0] & 0xFF) != LogFormat.GROUP_VERSION) {
             entryCount = 1;
             return parseEntry(0, 0, length);
@@ -134,8 +137,19 @@ public final class EntryView {
         return parseEntry(slot + 1, p + LogFormat.GROUP_ENTRY_PREFIX, Bytes.getInt(buf, p));
     }
 
+    /** Whether the view shows an entry that parsed: false after a parse, select or next failed. */
+    public boolean intact() {
+        return !broken;
+    }
+
     /** Parses the entry payload {@code buf[off, off + len)} as entry {@code slot}. */
     private String parseEntry(int slot, int off, int len) {
+        String bad = parseEntryFields(slot, off, len);
+        broken = bad != null;
+        return bad;
+    }
+
+    private String parseEntryFields(int slot, int off, int len) {
         this.slot = slot;
         entryOffset = off;
         entryLength = len;
@@ -243,6 +257,18 @@ public final class EntryView {
     /** A copy of the body. */
     public byte[] body() {
         return Arrays.copyOfRange(buf, bodyOffset, bodyOffset + bodyLength);
+    }
+
+    /**
+     * Writes the header of an entry group of {@code count} entries into {@code dst} at
+     * {@code off} (see {@link LogFormat}); returns the offset of the first entry's length prefix.
+     */
+    public static int writeGroupHeader(byte[] dst, int off, int count) {
+        dst[off] = (byte) LogFormat.GROUP_VERSION;
+        dst[off + 1] = (byte) count;
+        dst[off + 2] = 0;
+        dst[off + 3] = 0;
+        return off + LogFormat.GROUP_HEADER_LENGTH;
     }
 
     /**

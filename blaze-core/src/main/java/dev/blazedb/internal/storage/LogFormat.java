@@ -186,6 +186,21 @@ public final class LogFormat {
         return PAYLOAD_FIXED_LENGTH + nameLength + 4 + bodyLength;
     }
 
+    /** The plaintext length of an entry: UTF-8 {@code name}, {@code body} and {@code sections} (either may be null). */
+    public static int payloadLength(byte[] name, byte[] body, byte[] sections) {
+        return payloadLength(name.length, body == null ? 0 : body.length) + (sections == null ? 0 : sections.length);
+    }
+
+    /**
+     * Whether an entry of {@code entryLength} bytes may join a group that holds {@code count}
+     * entries in {@code groupLength} plaintext bytes (its header included): the group stays
+     * within {@link #GROUP_TARGET} and {@link EntryAddress#MAX_SLOT}. With {@code count} 0, whether
+     * the entry can share a frame at all.
+     */
+    public static boolean fitsInGroup(int groupLength, int count, int entryLength) {
+        return count <= EntryAddress.MAX_SLOT && groupLength + GROUP_ENTRY_PREFIX + entryLength <= GROUP_TARGET;
+    }
+
     /** The CRC32C of a frame's length and nonce fields, as stored at offset 4 of the frame. */
     public static int frameHeaderCrc(byte[] frame, int offset) {
         CRC32C crc = new CRC32C();

@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.UUID;
 
 /**
- * Record id to the log position of the record's latest entry: an open-addressing hash table in
+ * Record id to the address of the record's latest entry: an open-addressing hash table in
  * one {@code long[]}, three longs per slot ({@code id msb, id lsb, value}).
  *
  * <p>Why not a {@code ConcurrentHashMap<UUID, ...>}: that costs three long-lived objects per record
@@ -17,18 +17,18 @@ import java.util.UUID;
  * publishing it), any number of lock-free readers. Keys are never removed (a delete is a
  * tombstone value), so a probe sequence never changes under a reader. A slot is published by
  * writing the key, then the value with release semantics; readers load the value with acquire
- * semantics, and a value of 0 means an empty slot (positions are at least the header length, so
- * 0 is never a value). Growing builds a new table and publishes it through a volatile field; a
- * reader still on the old one sees the state as of when it started.
+ * semantics, and a value of 0 means an empty slot (frame positions are at least the header
+ * length, so 0 is never a value). Growing builds a new table and publishes it through a volatile
+ * field; a reader still on the old one sees the state as of when it started.
  *
  * <p>Value: the entry's address ({@link EntryAddress}: frame position and slot) in the low 62
- * bits, bit 63 set for a tombstone. {@link #position} gives the address.
+ * bits, bit 63 set for a tombstone. {@link #address} gives the address.
  */
 public final class RecordIndex {
 
     /** The tombstone bit of a value. */
     public static final long TOMBSTONE = 1L << 63;
-    private static final long POSITION_MASK = (1L << 62) - 1;
+    private static final long ADDRESS_MASK = (1L << 62) - 1;
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int MIN_CAPACITY = 16;
 
@@ -53,14 +53,14 @@ public final class RecordIndex {
         return (int) cap;
     }
 
-    /** A value for the entry at address {@code position} ({@link EntryAddress}). */
-    public static long value(long position, boolean tombstone) {
-        return tombstone ? position | TOMBSTONE : position;
+    /** A value for the entry at {@code address} ({@link EntryAddress}). */
+    public static long value(long address, boolean tombstone) {
+        return tombstone ? address | TOMBSTONE : address;
     }
 
     /** The entry address of a value ({@link EntryAddress}). */
-    public static long position(long value) {
-        return value & POSITION_MASK;
+    public static long address(long value) {
+        return value & ADDRESS_MASK;
     }
 
     /** Whether a value is a tombstone. */

@@ -156,7 +156,8 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
          * The frame whose plaintext {@link #plain} and {@link #view} hold: its log (the
          * generation's log id array, compared by identity: it does not keep the engine alive)
          * and position; -1 when none. Committed frames never change, so reading the next entry
-         * of the same group needs no second decryption.
+         * of the same group needs no second decryption (unless the view failed to show one:
+         * {@link EntryView#intact()}).
          */
         byte[] openedLog;
         long openedFrame = -1;
@@ -537,22 +538,25 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             }
             EntryView v = scanner.view;
             long seq = lastSeq;
-            for (int slot = 0; bad == null && slot < v.entryCount; slot++) {
-                v.select(slot); // checked by frameAt
+            int mark = txn.size();
+            while (bad == null) {
                 if (v.isChange()) {
                     if (v.sequence <= seq) {
                         bad = "sequence " + v.sequence + " does not follow " + seq;
+                        txn.subList(mark, txn.size()).clear(); // none of a bad frame's entries counts
+                        break;
                     }
                     seq = v.sequence;
                 }
+                txn.add(new Pending(v.kind, v.flags, v.sequence, v.name(), v.idMsb, v.idLsb,
+                        EntryAddress.of(pos, v.slot), v.kind == LogFormat.KIND_META ? v.body() : null, v.hlc));
+                if (!v.hasNext()) {
+                    break;
+                }
+                v.next(); // checked by frameAt
             }
             if (bad == null) {
-                for (int slot = 0; slot < v.entryCount; slot++) {
-                    v.select(slot);
-                    txn.add(new Pending(v.kind, v.flags, v.sequence, v.name(), v.idMsb, v.idLsb,
-                            EntryAddress.of(pos, slot), v.kind == LogFormat.KIND_META ? v.body() : null, v.hlc));
-                    replayed++;
-                }
+                replayed += v.entryCount;
                 lastSeq = seq;
                 pos += scanner.frameLength;
                 if (scanner.commits) {
@@ -824,8 +828,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     /** {@link #append} with sync sections (see {@link SyncSections}); {@code sections} may be null. */
     private long append(Generation g, int kind, int flags, long seq, long hlc, UUID origin, long originSeq,
                         long idMsb, long idLsb, byte[] nameUtf8, byte[] body, byte[] sections) {
-        int plain = LogFormat.payloadLength(nameUtf8.length, body == null ? 0 : body.length)
-                + (sections == null ? 0 : sections.length);
+        int plain = LogFormat.payloadLength(nameUtf8, body, sections);
         WriteBuffer.Chunk c = g.buffer.reserve(FrameCipher.frameLength(plain), wakeFlusher);
         int off = c.limit();
         try {
@@ -846,7 +849,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                             byte[] name, byte[] body, byte[] sections) {
 
         int plainLength() {
-            return LogFormat.payloadLength(name.length, body == null ? 0 : body.length) + (sections == null ? 0 : sections.length);
+            return LogFormat.payloadLength(name, body, sections);
         }
     }
 
@@ -865,12 +868,8 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             int first = i;
             int plain = LogFormat.GROUP_HEADER_LENGTH + LogFormat.GROUP_ENTRY_PREFIX + entries.get(i).plainLength();
             i++;
-            while (i < n && i - first <= EntryAddress.MAX_SLOT) {
-                int more = plain + LogFormat.GROUP_ENTRY_PREFIX + entries.get(i).plainLength();
-                if (more > LogFormat.GROUP_TARGET) {
-                    break;
-                }
-                plain = more;
+            while (i < n && LogFormat.fitsInGroup(plain, i - first, entries.get(i).plainLength())) {
+                plain += LogFormat.GROUP_ENTRY_PREFIX + entries.get(i).plainLength();
                 i++;
             }
             if (i - first == 1) {
@@ -882,13 +881,8 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             WriteBuffer.Chunk c = g.buffer.reserve(FrameCipher.frameLength(plain), wakeFlusher);
             int off = c.limit();
             byte[] b = c.data();
-            int p = off + LogFormat.FRAME_HEADER_LENGTH;
             try {
-                b[p] = (byte) LogFormat.GROUP_VERSION;
-                b[p + 1] = (byte) (i - first);
-                b[p + 2] = 0;
-                b[p + 3] = 0;
-                p += LogFormat.GROUP_HEADER_LENGTH;
+                int p = EntryView.writeGroupHeader(b, off + LogFormat.FRAME_HEADER_LENGTH, i - first);
                 for (int k = first; k < i; k++) {
                     NewEntry e = entries.get(k);
                     int start = p + LogFormat.GROUP_ENTRY_PREFIX;
@@ -1075,15 +1069,15 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                         p.id().getMostSignificantBits(), p.id().getLeastSignificantBits(), ci.nameUtf8, p.body(),
                         deletedAts == null ? null : SyncSections.encode(null, deletedAts[i], null)));
             }
-            long[] positions = appendAll(g, entries);
+            long[] addresses = appendAll(g, entries);
             lastSequence = first + n - 1;
             long stamp = visibility.writeLock();
             try {
                 for (int i = 0; i < n; i++) {
                     Prepared p = prepared.get(i);
                     long seq = first + i;
-                    ci.apply(p.id().getMostSignificantBits(), p.id().getLeastSignificantBits(), RecordIndex.value(positions[i], false));
-                    g.sparse.maybeAdd(seq, positions[i]);
+                    ci.apply(p.id().getMostSignificantBits(), p.id().getLeastSignificantBits(), RecordIndex.value(addresses[i], false));
+                    g.sparse.maybeAdd(seq, addresses[i]);
                     Version deletedAt = deletedAts == null ? null : deletedAts[i];
                     feed.publish(event(seq, collection, p.id(), ChangeType.INSERT, p.record(), nodeId, seq, hlcs[i], false,
                             new SyncMeta(null, deletedAt, null, false, p.body())));
@@ -1091,7 +1085,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             } finally {
                 visibility.unlockWrite(stamp);
             }
-            end = EntryAddress.frame(positions[n - 1]) + lastFrameLength;
+            end = EntryAddress.frame(addresses[n - 1]) + lastFrameLength;
             commitPoint = new CommitPoint(lastSequence, end, g);
         } finally {
             writeLock.unlock();
@@ -1160,7 +1154,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             byte[] versions = null;
             Version deletedAt;
             if (exists) {
-                Current current = readCurrent(g, RecordIndex.position(prev), collection, id);
+                Current current = readCurrent(g, RecordIndex.address(prev), collection, id);
                 stored = merge(current.record(), record, id);
                 body = encode(stored);
                 type = ChangeType.UPDATE;
@@ -1247,7 +1241,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
 
     /** The version of the tombstone at index value {@code indexValue}. */
     private Version tombstoneVersion(Generation g, long indexValue) {
-        EntryView v = openFrameAt(g, RecordIndex.position(indexValue), readers.get());
+        EntryView v = openFrameAt(g, RecordIndex.address(indexValue), readers.get());
         return SyncSections.version(v, nodeId);
     }
 
@@ -1273,7 +1267,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             }
             if (check != null) {
                 check.check(PolicyCommand.DELETE, collection, id,
-                        readCurrent(g, RecordIndex.position(prev), collection, id).record(), null);
+                        readCurrent(g, RecordIndex.address(prev), collection, id).record(), null);
             }
             reserveSequences(g, lastSequence + 1);
             long seq = lastSequence + 1;
@@ -1500,13 +1494,13 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                         c.originSequence(), c.recordId().getMostSignificantBits(), c.recordId().getLeastSignificantBits(),
                         ci.nameUtf8, p.body(), p.sections()));
             }
-            long[] positions = appendAll(g, entries);
+            long[] addresses = appendAll(g, entries);
             if (persistPoint) {
                 byte[] v = new byte[8];
                 Bytes.putLong(v, 0, point);
                 end = appendMeta(g, Bytes.utf8(resumeKey), resumeKey, v);
             } else {
-                end = EntryAddress.frame(positions[n - 1]) + lastFrameLength;
+                end = EntryAddress.frame(addresses[n - 1]) + lastFrameLength;
             }
             memoryResumePoints.merge(peer, point, Math::max);
             lastSequence = first + n - 1;
@@ -1517,8 +1511,8 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                     SyncMessage.Change c = p.change();
                     long seq = first + i;
                     indexes[i].apply(c.recordId().getMostSignificantBits(), c.recordId().getLeastSignificantBits(),
-                            RecordIndex.value(positions[i], p.kind() == LogFormat.KIND_TOMBSTONE));
-                    g.sparse.maybeAdd(seq, positions[i]);
+                            RecordIndex.value(addresses[i], p.kind() == LogFormat.KIND_TOMBSTONE));
+                    g.sparse.maybeAdd(seq, addresses[i]);
                     feed.publish(event(seq, c.collection(), c.recordId(), p.type(), p.record(), p.origin(),
                             c.originSequence(), p.hlc(), true, p.meta()));
                 }
@@ -1605,7 +1599,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         if (indexValue == 0) {
             return RecordState.absent();
         }
-        long pos = RecordIndex.position(indexValue);
+        long pos = RecordIndex.address(indexValue);
         EntryView e = openFrameAt(g, pos, r);
         try {
             return SyncSections.state(e, nodeId);
@@ -1720,7 +1714,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 return Optional.empty();
             }
             try {
-                return Optional.of(readRecord(g, RecordIndex.position(v), collection, id));
+                return Optional.of(readRecord(g, RecordIndex.address(v), collection, id));
             } catch (GenerationGoneException retry) {
                 // compaction replaced the log; read again from the new one
             }
@@ -1736,13 +1730,13 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             if (ci == null) {
                 return List.of();
             }
-            // Positions are a snapshot; the entries behind them never change, so reading them
+            // Addresses are a snapshot; the entries behind them never change, so reading them
             // afterwards still gives the state as of the snapshot.
-            long[] positions = consistentRead(() -> livePositions(ci, Long.MAX_VALUE, false));
-            List<BlazeDataRecord> out = new ArrayList<>(positions.length);
+            long[] addresses = consistentRead(() -> liveAddresses(ci, Long.MAX_VALUE, false));
+            List<BlazeDataRecord> out = new ArrayList<>(addresses.length);
             try {
-                for (long pos : positions) {
-                    out.add(readRecord(g, pos, collection, null));
+                for (long address : addresses) {
+                    out.add(readRecord(g, address, collection, null));
                 }
                 return out;
             } catch (GenerationGoneException retry) {
@@ -1755,11 +1749,11 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
      * The addresses of the entries of {@code ci} whose frames lie below {@code limit}, in log
      * order; tombstones only if asked.
      */
-    private static long[] livePositions(CollectionIndex ci, long limit, boolean withTombstones) {
+    private static long[] liveAddresses(CollectionIndex ci, long limit, boolean withTombstones) {
         long[][] buf = {new long[Math.max(16, ci.index.size())]};
         int[] n = {0};
         ci.index.forEach((msb, lsb, v) -> {
-            long address = RecordIndex.position(v);
+            long address = RecordIndex.address(v);
             if (EntryAddress.frame(address) < limit && (withTombstones || !RecordIndex.isTombstone(v))) {
                 if (n[0] == buf[0].length) {
                     buf[0] = Arrays.copyOf(buf[0], n[0] * 2);
@@ -1797,7 +1791,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     public long positionOf(String collection, UUID id) {
         CollectionIndex ci = gen.collections.get(collection);
         long v = ci == null ? 0 : ci.index.get(id);
-        return v == 0 ? -1 : EntryAddress.frame(RecordIndex.position(v));
+        return v == 0 ? -1 : EntryAddress.frame(RecordIndex.address(v));
     }
 
     /** The number of live records of {@code collection}. */
@@ -1866,7 +1860,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
      * result is in the reader's view.
      */
     private EntryView openFrame(Generation g, long pos, int len, Reader r) {
-        if (r.openedFrame == pos && r.openedLog == g.logId) {
+        if (r.openedFrame == pos && r.openedLog == g.logId && r.view.intact()) {
             return r.view;
         }
         r.openedFrame = -1;
@@ -1928,23 +1922,6 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
      */
     private EntryView openFrameAt(Generation g, long address, Reader r) {
         long pos = EntryAddress.frame(address);
-        EntryView v = openFrameStartingAt(g, pos, r);
-        int slot = EntryAddress.slot(address);
-        if (v.slot != slot) {
-            String bad = v.select(slot);
-            if (bad != null) {
-                r.openedFrame = -1; // the view is not the frame's any more
-                throw corrupt(g, pos, "index points to a missing log entry (" + bad + ")");
-            }
-        }
-        return v;
-    }
-
-    /**
-     * Reads the frame at {@code pos}; the view shows one of its entries: the first, unless the
-     * thread's reader had this frame open already.
-     */
-    private EntryView openFrameStartingAt(Generation g, long pos, Reader r) {
         long end = end(g);
         if (pos < LogFormat.HEADER_LENGTH || pos + LogFormat.FRAME_OVERHEAD > end) {
             throw corrupt(g, pos, "index points outside the log");
@@ -1957,7 +1934,28 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             }
             throw corrupt(g, pos, "damaged log entry (bad length " + len + ")");
         }
-        return openFrame(g, pos, len, r);
+        EntryView v = openFrame(g, pos, len, r);
+        int slot = EntryAddress.slot(address);
+        if (v.slot != slot) {
+            String bad = v.select(slot);
+            if (bad != null) {
+                throw corrupt(g, pos, "index points to a missing log entry (" + bad + ")");
+            }
+        }
+        return v;
+    }
+
+    /**
+     * Shows the next entry of the frame at {@code pos} that {@code v} shows ({@link
+     * EntryView#hasNext()} must be true).
+     *
+     * @throws CorruptDatabaseException when that entry is malformed
+     */
+    private void nextEntry(Generation g, long pos, EntryView v) {
+        String bad = v.next();
+        if (bad != null) {
+            throw corrupt(g, pos, "malformed log entry (" + bad + ")");
+        }
     }
 
     private ChangeEvent toEvent(EntryView v, Generation g, long pos) {
@@ -2016,11 +2014,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                         if (!v.hasNext()) {
                             break;
                         }
-                        String bad = v.next();
-                        if (bad != null) {
-                            r.openedFrame = -1;
-                            throw corrupt(g, pos, "malformed log entry (" + bad + ")");
-                        }
+                        nextEntry(g, pos, v);
                         address = EntryAddress.of(pos, v.slot);
                     }
                     address = pos + FrameCipher.frameLength(v.length);
@@ -2231,7 +2225,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             int[] n = {0};
             IOException[] failed = {null};
             ci.index.forEach((msb, lsb, v) -> {
-                if (EntryAddress.frame(RecordIndex.position(v)) >= covered || failed[0] != null) {
+                if (EntryAddress.frame(RecordIndex.address(v)) >= covered || failed[0] != null) {
                     return;
                 }
                 int k = n[0] * 3;
@@ -2290,12 +2284,12 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         }
 
         /**
-         * Seals the entry {@code plain[off, off + len)}, with {@code addFlags} added to its flags,
-         * as the next frame, after the group being built; returns its position.
+         * Seals the entry {@code plain[off, off + len)} as the next frame, after the group being
+         * built; returns its position.
          */
-        long append(byte[] plain, int off, int len, int addFlags) throws IOException {
+        long append(byte[] plain, int off, int len) throws IOException {
             closeGroup();
-            return seal(plain, off, len, addFlags);
+            return seal(plain, off, len, 0);
         }
 
         /**
@@ -2305,11 +2299,10 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
          * anything else is written.
          */
         long addToGroup(byte[] plain, int off, int len) throws IOException {
-            int room = LogFormat.GROUP_ENTRY_PREFIX + len;
-            if (groupCount > 0 && (groupUsed + room > group.length || groupCount > EntryAddress.MAX_SLOT)) {
+            if (groupCount > 0 && !LogFormat.fitsInGroup(groupUsed, groupCount, len)) {
                 closeGroup();
             }
-            if (LogFormat.GROUP_HEADER_LENGTH + room > group.length) {
+            if (!LogFormat.fitsInGroup(LogFormat.GROUP_HEADER_LENGTH, 0, len)) {
                 return seal(plain, off, len, LogFormat.FLAG_COMMIT);
             }
             Bytes.putInt(group, groupUsed, len);
@@ -2329,10 +2322,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             if (groupCount == 1) {
                 seal(group, groupLast, groupUsed - groupLast, 0);
             } else {
-                group[0] = (byte) LogFormat.GROUP_VERSION;
-                group[1] = (byte) groupCount;
-                group[2] = 0;
-                group[3] = 0;
+                EntryView.writeGroupHeader(group, 0, groupCount);
                 seal(group, 0, groupUsed, 0);
             }
             groupCount = 0;
@@ -2432,7 +2422,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
             long[] order = new long[0];
             int n = 0;
             for (CollectionIndex ci : old.collections.values()) {
-                long[] p = livePositions(ci, snapshotEnd, true);
+                long[] p = liveAddresses(ci, snapshotEnd, true);
                 order = Arrays.copyOf(order, n + p.length);
                 System.arraycopy(p, 0, order, n, p.length);
                 n += p.length;
@@ -2456,14 +2446,11 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                 CommitPoint now = commitPoint;
                 long pos = snapshotEnd;
                 while (pos < now.position()) {
-                    EntryView v = openFrameStartingAt(old, pos, r);
-                    String bad = v.select(0);
-                    while (bad == null) {
+                    EntryView v = openFrameAt(old, pos, r);
+                    copyEntry(v, w, cols, metas, sparse, false);
+                    while (v.hasNext()) {
+                        nextEntry(old, pos, v);
                         copyEntry(v, w, cols, metas, sparse, false);
-                        bad = v.hasNext() ? v.next() : "";
-                    }
-                    if (!bad.isEmpty()) {
-                        throw corrupt(old, pos, "malformed log entry (" + bad + ")");
                     }
                     pos += FrameCipher.frameLength(v.length);
                 }
@@ -2475,7 +2462,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
                     byte[] plain = new byte[LogFormat.payloadLength(Bytes.utf8(META_HLC).length, 8)];
                     int len = EntryView.write(plain, 0, LogFormat.KIND_META, LogFormat.FLAG_COMMIT, 0, hlc, nodeUuid, 0, 0, 0,
                             Bytes.utf8(META_HLC), v);
-                    long p = w.append(plain, 0, len, 0);
+                    long p = w.append(plain, 0, len);
                     metas.put(META_HLC, new Checkpoint.MetaValue(v, p));
                 }
                 w.flush();
@@ -2534,7 +2521,7 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
     private static void copyEntry(EntryView v, LogWriter w,
                            ConcurrentHashMap<String, CollectionIndex> cols, ConcurrentHashMap<String, Checkpoint.MetaValue> metas,
                            SparseSequenceIndex sparse, boolean grouped) throws IOException {
-        long np = grouped ? w.addToGroup(v.buf, v.entryOffset, v.entryLength) : w.append(v.buf, v.entryOffset, v.entryLength, 0);
+        long np = grouped ? w.addToGroup(v.buf, v.entryOffset, v.entryLength) : w.append(v.buf, v.entryOffset, v.entryLength);
         if (v.kind == LogFormat.KIND_META) {
             metas.put(v.name(), new Checkpoint.MetaValue(v.body(), np));
             return;

@@ -98,9 +98,7 @@ class LogFormatTest {
     private static byte[] group(long[] seqs, int commitAt) {
         byte[] name = Bytes.utf8("users");
         byte[] out = new byte[4096];
-        out[0] = (byte) LogFormat.GROUP_VERSION;
-        out[1] = (byte) seqs.length;
-        int p = LogFormat.GROUP_HEADER_LENGTH;
+        int p = EntryView.writeGroupHeader(out, 0, seqs.length);
         for (int i = 0; i < seqs.length; i++) {
             int start = p + LogFormat.GROUP_ENTRY_PREFIX;
             byte[] body = new byte[i * 3];
@@ -146,7 +144,7 @@ class LogFormatTest {
         assertThat(EntryAddress.of(4096, 0)).isEqualTo(4096);
         assertThat(EntryAddress.order(EntryAddress.of(4096, 63))).isLessThan(EntryAddress.order(4097));
         assertThat(EntryAddress.fromOrder(EntryAddress.order(address))).isEqualTo(address);
-        assertThat(RecordIndex.position(RecordIndex.value(EntryAddress.of(1L << 50, 63), true))).isEqualTo(EntryAddress.of(1L << 50, 63));
+        assertThat(RecordIndex.address(RecordIndex.value(EntryAddress.of(1L << 50, 63), true))).isEqualTo(EntryAddress.of(1L << 50, 63));
     }
 
     @Test

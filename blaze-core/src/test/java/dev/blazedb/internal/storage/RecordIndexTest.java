@@ -41,7 +41,7 @@ class RecordIndexTest {
     void valuesEncodePositionAndTombstone() {
         long v = RecordIndex.value(123_456_789_012L, true);
         assertThat(RecordIndex.isTombstone(v)).isTrue();
-        assertThat(RecordIndex.position(v)).isEqualTo(123_456_789_012L);
+        assertThat(RecordIndex.address(v)).isEqualTo(123_456_789_012L);
         assertThat(RecordIndex.isTombstone(RecordIndex.value(300, false))).isFalse();
     }
 
@@ -71,7 +71,7 @@ class RecordIndexTest {
                     }
                     int i = r.nextInt(upto);
                     long v = index.get(msb[i], lsb[i]);
-                    if (v == 0 || RecordIndex.position(v) < 256 + (long) i) {
+                    if (v == 0 || RecordIndex.address(v) < 256 + (long) i) {
                         failure.compareAndSet(null, "key " + i + " of " + upto + " read " + v);
                     }
                 }
