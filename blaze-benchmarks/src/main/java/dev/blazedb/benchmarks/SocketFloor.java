@@ -8,13 +8,21 @@ import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -27,15 +35,28 @@ import reactor.netty.tcp.TcpServer;
 /**
  * The floor under the sync latency over sockets on this machine: the same open-loop sender as
  * {@link SyncBench}'s latency scenario (same rate, same yielding wait, latency from each
- * message's due time), but with nothing of BlazeDB in the path: a 100-byte message written by
- * the sending thread to a Reactor Netty connection (which hands it to the connection's event
- * loop, as a sync session's frames are), read by the server's event loop, which records its
- * arrival. The sync path over a socket adds storage, the change feed and the codec to exactly
- * these two thread wake-ups per change.
+ * message's due time), but with nothing of BlazeDB in the path, over three routes:
+ *
+ * <ul>
+ *   <li>{@link Route#NETTY}: a 100-byte message written by the sending thread to a Reactor Netty
+ *       connection (which hands it to the connection's event loop, as a sync session's frames
+ *       are), read by the server's event loop, which records its arrival: two thread wake-ups
+ *       per message, what the sync path over a socket adds storage, the change feed and the
+ *       codec to;</li>
+ *   <li>{@link Route#JDK_HANDOFF}: plain JDK socket channels in blocking mode; the sender hands
+ *       each message to a writer thread through a bounded queue, and a reader thread blocked in
+ *       {@code read} records its arrival: the same two wake-ups without Netty;</li>
+ *   <li>{@link Route#JDK_DIRECT}: the same channels, but the sending thread writes the message
+ *       itself: one wake-up per message (the reader's), the least any transport whose receiver
+ *       sleeps between messages can cost.</li>
+ * </ul>
+ *
+ * <p>Comparing the routes tells a wake-up's price on this machine from what Netty or BlazeDB add.
  *
  * <pre>
  * java -Xmx3g -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.SocketFloor
- *     [--transports uds,tcp] [--rate 10000] [--seconds 5] [--warmup-seconds 3] [--runs 3] [--out DIR]
+ *     [--transports uds,tcp] [--routes netty,jdk-handoff,jdk-direct] [--rate 10000] [--seconds 5]
+ *     [--warmup-seconds 3] [--runs 3] [--out DIR]
  * </pre>
  */
 public final class SocketFloor {
@@ -45,41 +66,74 @@ public final class SocketFloor {
     private SocketFloor() {
     }
 
+    /** How a message travels from the sending thread to the thread that records its arrival. */
+    public enum Route {
+        /** Through a Reactor Netty connection: the client's event loop writes, the server's reads. */
+        NETTY("netty", "Reactor Netty: sender -> event loop -> socket -> event loop", 2),
+        /** JDK blocking channels: the sender hands the message to a writer thread; a reader thread reads. */
+        JDK_HANDOFF("jdk-handoff", "JDK sockets: sender -> writer thread -> socket -> reader thread", 2),
+        /** JDK blocking channels: the sender writes itself; a reader thread reads. */
+        JDK_DIRECT("jdk-direct", "JDK sockets: sender writes -> socket -> reader thread", 1);
+
+        final String option;
+        final String description;
+        final int wakeUps;
+
+        Route(String option, String description, int wakeUps) {
+            this.option = option;
+            this.description = description;
+            this.wakeUps = wakeUps;
+        }
+
+        static Route of(String option) {
+            for (Route r : values()) {
+                if (r.option.equals(option)) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException("route must be netty, jdk-handoff or jdk-direct: " + option);
+        }
+    }
+
     /** One-way latency percentiles of bare messages, in microseconds. */
-    public record Floor(String transport, int rate, long count, double p50, double p90, double p99, double p999, double max) {
+    public record Floor(String transport, String route, int rate, long count, double p50, double p90, double p99, double p999,
+            double max) {
+    }
+
+    /** Sends message number {@code i} from the calling thread; closing it frees the sockets and threads. */
+    private interface Sender extends AutoCloseable {
+        void send(int i) throws IOException, InterruptedException;
+
+        @Override
+        void close() throws IOException;
     }
 
     /**
-     * Runs the open loop over {@code transport} ({@code uds} or {@code tcp}) for {@code warmupSeconds}
-     * unreported, then {@code seconds} measured.
+     * Runs the open loop over {@code transport} ({@code uds} or {@code tcp}) and {@code route} for
+     * {@code warmupSeconds} unreported, then {@code seconds} measured.
      */
-    public static Floor measure(String transport, int rate, double seconds, double warmupSeconds) throws IOException, InterruptedException {
+    public static Floor measure(String transport, Route route, int rate, double seconds, double warmupSeconds)
+            throws IOException, InterruptedException {
         int warm = (int) (warmupSeconds * rate);
         int total = warm + (int) (seconds * rate);
         long[] arrivedAt = new long[total];
         CountDownLatch all = new CountDownLatch(1);
+        Receiver receiver = new Receiver(arrivedAt, total, all);
         Path dir = Files.createTempDirectory("blaze-floor");
-        SocketAddress address = switch (transport) {
-            case "uds" -> Epoll.isAvailable() ? new DomainSocketAddress(dir.resolve("floor.sock").toString())
-                    : UnixDomainSocketAddress.of(dir.resolve("floor.sock"));
-            case "tcp" -> new InetSocketAddress("127.0.0.1", 0);
-            default -> throw new IllegalArgumentException("transport must be uds or tcp: " + transport);
-        };
-        DisposableServer server = TcpServer.create().bindAddress(() -> address)
-                .handle((in, out) -> in.receive().doOnNext(new Receiver(arrivedAt, total, all)::chunk).then())
-                .bindNow(Duration.ofSeconds(10));
-        Connection client = TcpClient.create().remoteAddress(server::address).connectNow(Duration.ofSeconds(10));
-        try {
-            Channel channel = client.channel();
+        Path socket = dir.resolve("floor.sock");
+        if (!transport.equals("uds") && !transport.equals("tcp")) {
+            throw new IllegalArgumentException("transport must be uds or tcp: " + transport);
+        }
+        try (Sender sender = route == Route.NETTY ? new NettySender(transport, socket, receiver)
+                : new JdkSender(transport, socket, receiver, route == Route.JDK_HANDOFF, total)) {
             long interval = 1_000_000_000L / rate;
             long[] dueAt = new long[total];
             long start = System.nanoTime() + 1_000_000;
             for (int i = 0; i < total; i++) {
-                ByteBuf message = Unpooled.buffer(MESSAGE).writeLong(i).writeZero(MESSAGE - Long.BYTES);
                 long due = start + i * interval;
                 SyncBench.waitUntil(due);
                 dueAt[i] = due;
-                channel.writeAndFlush(message);
+                sender.send(i);
             }
             if (!all.await(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("not every message arrived within 60 s");
@@ -88,14 +142,140 @@ public final class SocketFloor {
             for (int i = warm; i < total; i++) {
                 h.recordValue(Math.max(0, arrivedAt[i] - dueAt[i]));
             }
-            return new Floor(transport, rate, h.getTotalCount(), SyncBench.us(h.getValueAtPercentile(50)),
+            return new Floor(transport, route.option, rate, h.getTotalCount(), SyncBench.us(h.getValueAtPercentile(50)),
                     SyncBench.us(h.getValueAtPercentile(90)), SyncBench.us(h.getValueAtPercentile(99)),
                     SyncBench.us(h.getValueAtPercentile(99.9)), SyncBench.us(h.getMaxValue()));
         } finally {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** A Reactor Netty server and a client connection to it; the server's event loop counts what arrives. */
+    private static final class NettySender implements Sender {
+        private final DisposableServer server;
+        private final Connection client;
+        private final Channel channel;
+
+        NettySender(String transport, Path socket, Receiver receiver) {
+            SocketAddress address = transport.equals("uds")
+                    ? Epoll.isAvailable() ? new DomainSocketAddress(socket.toString()) : UnixDomainSocketAddress.of(socket)
+                    : new InetSocketAddress("127.0.0.1", 0);
+            server = TcpServer.create().bindAddress(() -> address)
+                    .handle((in, out) -> in.receive().doOnNext(chunk -> receiver.received(chunk.readableBytes())).then())
+                    .bindNow(Duration.ofSeconds(10));
+            client = TcpClient.create().remoteAddress(server::address).connectNow(Duration.ofSeconds(10));
+            channel = client.channel();
+        }
+
+        @Override
+        public void send(int i) {
+            ByteBuf message = Unpooled.buffer(MESSAGE).writeLong(i).writeZero(MESSAGE - Long.BYTES);
+            channel.writeAndFlush(message);
+        }
+
+        @Override
+        public void close() {
             client.disposeNow(Duration.ofSeconds(10));
             server.disposeNow(Duration.ofSeconds(10));
-            Files.deleteIfExists(dir.resolve("floor.sock"));
-            Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * Plain JDK socket channels in blocking mode: a reader thread blocked in {@code read} counts
+     * what arrives; messages are written by the sending thread itself, or by a writer thread it
+     * hands them to through a bounded queue.
+     */
+    private static final class JdkSender implements Sender {
+        private final ServerSocketChannel server;
+        private final SocketChannel client;
+        private final SocketChannel accepted;
+        private final Thread reader;
+        private final Thread writer;
+        private final BlockingQueue<Integer> handOff;
+        private final ByteBuffer message = ByteBuffer.allocateDirect(MESSAGE);
+
+        JdkSender(String transport, Path socket, Receiver receiver, boolean viaWriterThread, int total) throws IOException {
+            if (transport.equals("uds")) {
+                server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(socket));
+                client = SocketChannel.open(server.getLocalAddress());
+            } else {
+                server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+                client = SocketChannel.open(server.getLocalAddress());
+                client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            accepted = server.accept();
+            reader = new Thread(() -> read(receiver, total), "floor-reader");
+            reader.start();
+            if (viaWriterThread) {
+                handOff = new ArrayBlockingQueue<>(Math.min(total, 1 << 16));
+                writer = new Thread(this::writeHandedOff, "floor-writer");
+                writer.start();
+            } else {
+                handOff = null;
+                writer = null;
+            }
+        }
+
+        private void read(Receiver receiver, int total) {
+            ByteBuffer in = ByteBuffer.allocateDirect(1 << 16);
+            try {
+                while (!receiver.allArrived()) {
+                    int n = accepted.read(in);
+                    if (n < 0) {
+                        return;
+                    }
+                    in.clear();
+                    receiver.received(n);
+                }
+            } catch (IOException closed) {
+                // the run is over or failed; the sender's wait for every message reports which
+            }
+        }
+
+        private void writeHandedOff() {
+            try {
+                while (true) {
+                    write(handOff.take());
+                }
+            } catch (InterruptedException | IOException stop) {
+                // closed at the end of the run
+            }
+        }
+
+        private void write(int i) throws IOException {
+            message.clear();
+            message.putLong(0, i);
+            while (message.hasRemaining()) {
+                client.write(message);
+            }
+        }
+
+        @Override
+        public void send(int i) throws IOException, InterruptedException {
+            if (handOff != null) {
+                handOff.put(i);
+            } else {
+                write(i);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (writer != null) {
+                writer.interrupt();
+            }
+            client.close();
+            accepted.close();
+            server.close();
+            try {
+                if (writer != null) {
+                    writer.join(10_000);
+                }
+                reader.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -113,9 +293,10 @@ public final class SocketFloor {
             this.all = all;
         }
 
-        void chunk(ByteBuf chunk) {
+        /** Records {@code n} more bytes received now; called by one thread only. */
+        void received(int n) {
             long now = System.nanoTime();
-            bytes += chunk.readableBytes();
+            bytes += n;
             while (arrived < total && bytes >= (long) (arrived + 1) * MESSAGE) {
                 arrivedAt[arrived++] = now;
             }
@@ -123,17 +304,24 @@ public final class SocketFloor {
                 all.countDown();
             }
         }
+
+        boolean allArrived() {
+            return arrived == total;
+        }
     }
 
     /**
-     * Runs {@code --runs} rounds over each transport and writes {@code socket-floor.md} and
-     * {@code socket-floor.json} to {@code --out}.
+     * Runs {@code --runs} rounds over each transport and route and writes {@code socket-floor.md}
+     * and {@code socket-floor.json} to {@code --out}.
      *
-     * @param args {@code [--transports uds,tcp] [--rate 10000] [--seconds 5] [--warmup-seconds 3] [--runs 3] [--out DIR]}
+     * @param args {@code [--transports uds,tcp] [--routes netty,jdk-handoff,jdk-direct] [--rate 10000] [--seconds 5]
+     *     [--warmup-seconds 3] [--runs 3] [--out DIR]}
      */
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = SyncBench.namedArguments(args, List.of("transports", "rate", "seconds", "warmup-seconds", "runs", "out"));
+        Map<String, String> o = SyncBench.namedArguments(args, List.of("transports", "routes", "rate", "seconds", "warmup-seconds",
+                "runs", "out"));
         List<String> transports = List.of(o.getOrDefault("transports", "uds,tcp").split(","));
+        List<Route> routes = Arrays.stream(o.getOrDefault("routes", "netty,jdk-handoff,jdk-direct").split(",")).map(Route::of).toList();
         int rate = Integer.parseInt(o.getOrDefault("rate", "10000"));
         double seconds = Double.parseDouble(o.getOrDefault("seconds", "5"));
         double warmup = Double.parseDouble(o.getOrDefault("warmup-seconds", "3"));
@@ -141,30 +329,36 @@ public final class SocketFloor {
         Path out = Path.of(o.getOrDefault("out", "target/socket-floor"));
         Files.createDirectories(out);
         StringBuilder md = new StringBuilder();
-        md.append("\n### The floor: bare Reactor Netty sockets (SocketFloor)\n\n");
+        md.append("\n### The floor: bare sockets, nothing of BlazeDB (SocketFloor)\n\n");
         md.append(SyncBench.fmt("The latency scenario's sender (open loop at %,d messages/s, the same yielding wait, latency from "
-                + "each message's due time, %.0f s measured after %.0f s, median of %d runs) writing 100-byte messages to a "
-                + "Reactor Netty connection in the same process; the server's event loop records each arrival. Nothing of "
-                + "BlazeDB is in the path: this is what two thread wake-ups per message cost on this machine, and what the "
-                + "sync latency over the same socket cannot go below.%n%n", rate, seconds, warmup, runs));
-        md.append("| socket | p50 | p90 | p99 | p99.9 | max | runs' p99 |\n|---|---|---|---|---|---|---|\n");
+                + "each message's due time, %.0f s measured after %.0f s, median of %d runs) sending 100-byte messages in the "
+                + "same process, over three routes: a Reactor Netty connection (the client's event loop writes, the server's "
+                + "event loop records each arrival: two thread wake-ups per message, the path a sync session's frames take); "
+                + "plain JDK blocking sockets with the same two wake-ups (the sender hands each message to a writer thread, "
+                + "a reader thread records it); and plain JDK sockets with one wake-up (the sender writes itself). What the "
+                + "sync latency over a socket cannot go below on this machine.%n%n", rate, seconds, warmup, runs));
+        md.append("| socket | route | wake-ups | p50 | p90 | p99 | p99.9 | max | runs' p99 |\n|---|---|---|---|---|---|---|---|---|\n");
         StringBuilder json = new StringBuilder("{\n  \"rate\": ").append(rate).append(",\n  \"floors\": [\n");
         boolean firstRun = true;
         for (String t : transports) {
-            List<Floor> fs = new ArrayList<>();
-            for (int r = 0; r < runs; r++) {
-                Floor f = measure(t, rate, seconds, warmup);
-                System.out.printf("%s floor at %,d/s, run %d: p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us%n",
-                        t, f.rate(), r + 1, f.p50(), f.p90(), f.p99(), f.p999(), f.max());
-                fs.add(f);
-                json.append(firstRun ? "" : ",\n").append(SyncBench.fmt("    {\"transport\": \"%s\", \"count\": %d, \"p50\": %.1f, "
-                        + "\"p90\": %.1f, \"p99\": %.1f, \"p999\": %.1f, \"max\": %.1f}", t, f.count(), f.p50(), f.p90(), f.p99(),
-                        f.p999(), f.max()));
-                firstRun = false;
+            for (Route route : routes) {
+                List<Floor> fs = new ArrayList<>();
+                for (int r = 0; r < runs; r++) {
+                    Floor f = measure(t, route, rate, seconds, warmup);
+                    System.out.printf("%s %s floor at %,d/s, run %d: p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us%n",
+                            t, route.option, f.rate(), r + 1, f.p50(), f.p90(), f.p99(), f.p999(), f.max());
+                    fs.add(f);
+                    json.append(firstRun ? "" : ",\n").append(SyncBench.fmt("    {\"transport\": \"%s\", \"route\": \"%s\", "
+                            + "\"count\": %d, \"p50\": %.1f, \"p90\": %.1f, \"p99\": %.1f, \"p999\": %.1f, \"max\": %.1f}",
+                            t, route.option, f.count(), f.p50(), f.p90(), f.p99(), f.p999(), f.max()));
+                    firstRun = false;
+                }
+                md.append(SyncBench.fmt("| %s | %s | %d | %.1f us | %.1f us | %.1f us | %.1f us | %.1f us | %s |%n",
+                        t.equals("uds") ? "Unix socket" : "TCP loopback", route.description, route.wakeUps,
+                        SyncBench.median(fs, Floor::p50), SyncBench.median(fs, Floor::p90), SyncBench.median(fs, Floor::p99),
+                        SyncBench.median(fs, Floor::p999), SyncBench.median(fs, Floor::max),
+                        fs.stream().map(f -> SyncBench.fmt("%.0f", f.p99())).collect(Collectors.joining(", "))));
             }
-            md.append(SyncBench.fmt("| %s | %.1f us | %.1f us | %.1f us | %.1f us | %.1f us | %s |%n", t.equals("uds") ? "Unix socket" : "TCP loopback",
-                    SyncBench.median(fs, Floor::p50), SyncBench.median(fs, Floor::p90), SyncBench.median(fs, Floor::p99), SyncBench.median(fs, Floor::p999),
-                    SyncBench.median(fs, Floor::max), fs.stream().map(f -> SyncBench.fmt("%.0f", f.p99())).collect(Collectors.joining(", "))));
         }
         json.append("\n  ]\n}\n");
         Files.writeString(out.resolve("socket-floor.md"), md);
