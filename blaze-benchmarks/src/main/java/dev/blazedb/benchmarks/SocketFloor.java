@@ -119,11 +119,11 @@ public final class SocketFloor {
         long[] arrivedAt = new long[total];
         CountDownLatch all = new CountDownLatch(1);
         Receiver receiver = new Receiver(arrivedAt, total, all);
-        Path dir = Files.createTempDirectory("blaze-floor");
-        Path socket = dir.resolve("floor.sock");
         if (!transport.equals("uds") && !transport.equals("tcp")) {
             throw new IllegalArgumentException("transport must be uds or tcp: " + transport);
         }
+        Path dir = Files.createTempDirectory("blaze-floor");
+        Path socket = dir.resolve("floor.sock");
         try (Sender sender = route == Route.NETTY ? new NettySender(transport, socket, receiver)
                 : new JdkSender(transport, socket, receiver, route == Route.JDK_HANDOFF, total)) {
             long interval = 1_000_000_000L / rate;
