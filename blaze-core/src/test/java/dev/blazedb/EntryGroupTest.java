@@ -162,10 +162,7 @@ class EntryGroupTest {
             expected.putAll(insertMany(db, mixed(30)));
         }
         try (BlazeDBClient db = open(file, options().checkpointOnClose(false).build())) {
-            assertThat(db.count()).isEqualTo(expected.size());
-            for (Map.Entry<UUID, BlazeDataRecord> e : expected.entrySet()) {
-                assertThat(db.fetch(e.getKey())).contains(e.getValue());
-            }
+            TestSupport.assertContent(db, expected, "reopened after compaction");
         }
     }
 

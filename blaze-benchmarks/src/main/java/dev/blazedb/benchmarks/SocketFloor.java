@@ -118,7 +118,7 @@ public final class SocketFloor {
         int total = warm + (int) (seconds * rate);
         long[] arrivedAt = new long[total];
         CountDownLatch all = new CountDownLatch(1);
-        Receiver receiver = new Receiver(arrivedAt, total, all);
+        Receiver receiver = new Receiver(arrivedAt, all);
         if (!transport.equals("uds") && !transport.equals("tcp")) {
             throw new IllegalArgumentException("transport must be uds or tcp: " + transport);
         }
@@ -205,7 +205,7 @@ public final class SocketFloor {
                 client.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
             accepted = server.accept();
-            reader = new Thread(() -> read(receiver, total), "floor-reader");
+            reader = new Thread(() -> read(receiver), "floor-reader");
             reader.start();
             if (viaWriterThread) {
                 handOff = new ArrayBlockingQueue<>(Math.min(total, 1 << 16));
@@ -217,7 +217,7 @@ public final class SocketFloor {
             }
         }
 
-        private void read(Receiver receiver, int total) {
+        private void read(Receiver receiver) {
             ByteBuffer in = ByteBuffer.allocateDirect(1 << 16);
             try {
                 while (!receiver.allArrived()) {
@@ -287,9 +287,9 @@ public final class SocketFloor {
         private long bytes;
         private int arrived;
 
-        Receiver(long[] arrivedAt, int total, CountDownLatch all) {
+        Receiver(long[] arrivedAt, CountDownLatch all) {
             this.arrivedAt = arrivedAt;
-            this.total = total;
+            this.total = arrivedAt.length;
             this.all = all;
         }
 

@@ -23,22 +23,22 @@ public final class SparseSequenceIndex {
         this.start = start;
     }
 
-    /** Samples {@code seq} at entry address {@code position} when it starts a new interval. One writer thread. */
-    public void maybeAdd(long seq, long position) {
+    /** Samples {@code seq} at entry {@code address} when it starts a new interval. One writer thread. */
+    public void maybeAdd(long seq, long address) {
         if (seq / INTERVAL <= lastBlock) {
             return;
         }
-        add(seq, position);
+        add(seq, address);
     }
 
-    private synchronized void add(long seq, long position) {
+    private synchronized void add(long seq, long address) {
         lastBlock = seq / INTERVAL;
         if (size == seqs.length) {
             seqs = Arrays.copyOf(seqs, size * 2);
             positions = Arrays.copyOf(positions, size * 2);
         }
         seqs[size] = seq;
-        positions[size] = position;
+        positions[size] = address;
         size++;
     }
 

@@ -867,10 +867,12 @@ public final class StorageEngine implements ChangeFeed.Source, AutoCloseable {
         while (i < n) {
             int first = i;
             int plain = LogFormat.GROUP_HEADER_LENGTH + LogFormat.GROUP_ENTRY_PREFIX + entries.get(i).plainLength();
-            i++;
-            while (i < n && LogFormat.fitsInGroup(plain, i - first, entries.get(i).plainLength())) {
-                plain += LogFormat.GROUP_ENTRY_PREFIX + entries.get(i).plainLength();
-                i++;
+            for (i++; i < n; i++) {
+                int entryLength = entries.get(i).plainLength();
+                if (!LogFormat.fitsInGroup(plain, i - first, entryLength)) {
+                    break;
+                }
+                plain += LogFormat.GROUP_ENTRY_PREFIX + entryLength;
             }
             if (i - first == 1) {
                 NewEntry e = entries.get(first);
