@@ -39,7 +39,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       {@link #SYNC_TRANSPORTS} (memory, Unix socket in one process and between two, TCP plain
  *       and TLS + E2E), 3 runs of every scenario each, then {@link TcpBench} (handshake cost,
  *       fan-out to 10, 100 and 1000 spokes), then {@link SocketFloor} (the same latency sender over
- *       bare Reactor Netty sockets: the floor under the socket figures); each in a child JVM of its own with the flags the
+ *       bare threads and sockets, nothing of BlazeDB: the floor under the socket figures); each in a child JVM of its own with the flags the
  *       README quotes ({@value #SYNC_JVM_FLAGS}; TcpBench a 6 GiB heap); each writes its own report, JSON and (SyncBench)
  *       latency chart beside the suite's.
  * </ul>

@@ -25,6 +25,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import reactor.netty.Connection;
@@ -35,9 +37,13 @@ import reactor.netty.tcp.TcpServer;
 /**
  * The floor under the sync latency over sockets on this machine: the same open-loop sender as
  * {@link SyncBench}'s latency scenario (same rate, same yielding wait, latency from each
- * message's due time), but with nothing of BlazeDB in the path, over three routes:
+ * message's due time), but with nothing of BlazeDB in the path, over four routes:
  *
  * <ul>
+ *   <li>{@link Route#THREADS}: no socket at all; the sender hands each message's number to a
+ *       thread, which hands it to another that records its arrival, each woken with {@code
+ *       LockSupport.unpark}: the two wake-ups of the Netty route without any system call of
+ *       the message's own, what this machine's scheduler alone costs;</li>
  *   <li>{@link Route#NETTY}: a 100-byte message written by the sending thread to a Reactor Netty
  *       connection (which hands it to the connection's event loop, as a sync session's frames
  *       are), read by the server's event loop, which records its arrival: two thread wake-ups
@@ -51,11 +57,12 @@ import reactor.netty.tcp.TcpServer;
  *       sleeps between messages can cost.</li>
  * </ul>
  *
- * <p>Comparing the routes tells a wake-up's price on this machine from what Netty or BlazeDB add.
+ * <p>Comparing the routes tells a wake-up's price on this machine from what sockets, Netty or
+ * BlazeDB add. The threads route runs once, the others over each socket of {@code --transports}.
  *
  * <pre>
  * java -Xmx3g -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.SocketFloor
- *     [--transports uds,tcp] [--routes netty,jdk-handoff,jdk-direct] [--rate 10000] [--seconds 5]
+ *     [--transports uds,tcp] [--routes threads,netty,jdk-handoff,jdk-direct] [--rate 10000] [--seconds 5]
  *     [--warmup-seconds 3] [--runs 3] [--out DIR]
  * </pre>
  */
@@ -68,6 +75,8 @@ public final class SocketFloor {
 
     /** How a message travels from the sending thread to the thread that records its arrival. */
     public enum Route {
+        /** No socket: the sender wakes a thread, which wakes the one that records the arrival. */
+        THREADS("threads", "no socket: sender -> thread -> thread", 2),
         /** Through a Reactor Netty connection: the client's event loop writes, the server's reads. */
         NETTY("netty", "Reactor Netty: sender -> event loop -> socket -> event loop", 2),
         /** JDK blocking channels: the sender hands the message to a writer thread; a reader thread reads. */
@@ -91,7 +100,12 @@ public final class SocketFloor {
                     return r;
                 }
             }
-            throw new IllegalArgumentException("route must be netty, jdk-handoff or jdk-direct: " + option);
+            throw new IllegalArgumentException("route must be threads, netty, jdk-handoff or jdk-direct: " + option);
+        }
+
+        /** Whether the route goes through a socket; {@link #THREADS} does not, and runs with transport {@code none}. */
+        boolean usesSocket() {
+            return this != THREADS;
         }
     }
 
@@ -109,8 +123,9 @@ public final class SocketFloor {
     }
 
     /**
-     * Runs the open loop over {@code transport} ({@code uds} or {@code tcp}) and {@code route} for
-     * {@code warmupSeconds} unreported, then {@code seconds} measured.
+     * Runs the open loop over {@code transport} ({@code uds} or {@code tcp}; {@code none} for
+     * {@link Route#THREADS}) and {@code route} for {@code warmupSeconds} unreported, then {@code
+     * seconds} measured.
      */
     public static Floor measure(String transport, Route route, int rate, double seconds, double warmupSeconds)
             throws IOException, InterruptedException {
@@ -119,13 +134,17 @@ public final class SocketFloor {
         long[] arrivedAt = new long[total];
         CountDownLatch all = new CountDownLatch(1);
         Receiver receiver = new Receiver(arrivedAt, all);
-        if (!transport.equals("uds") && !transport.equals("tcp")) {
-            throw new IllegalArgumentException("transport must be uds or tcp: " + transport);
+        if (route.usesSocket() ? !transport.equals("uds") && !transport.equals("tcp") : !transport.equals("none")) {
+            throw new IllegalArgumentException("route " + route.option + " needs transport "
+                    + (route.usesSocket() ? "uds or tcp" : "none") + ": " + transport);
         }
         Path dir = Files.createTempDirectory("blaze-floor");
         Path socket = dir.resolve("floor.sock");
-        try (Sender sender = route == Route.NETTY ? new NettySender(transport, socket, receiver)
-                : new JdkSender(transport, socket, receiver, route == Route.JDK_HANDOFF, total)) {
+        try (Sender sender = switch (route) {
+                case THREADS -> new ThreadsSender(receiver);
+                case NETTY -> new NettySender(transport, socket, receiver);
+                case JDK_HANDOFF, JDK_DIRECT -> new JdkSender(transport, socket, receiver, route == Route.JDK_HANDOFF, total);
+            }) {
             long interval = 1_000_000_000L / rate;
             long[] dueAt = new long[total];
             long start = System.nanoTime() + 1_000_000;
@@ -148,6 +167,76 @@ public final class SocketFloor {
         } finally {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * Two threads in a row, each parked until the one before it publishes a higher message number
+     * and unparks it; the second records the arrivals. A stage forwards every number up to the
+     * latest it sees at once, so nothing queues and nothing is lost.
+     */
+    private static final class ThreadsSender implements Sender {
+        private final Stage first;
+        private final Stage second;
+
+        ThreadsSender(Receiver receiver) {
+            second = new Stage("floor-thread-2", null, receiver);
+            first = new Stage("floor-thread-1", second, null);
+            second.start();
+            first.start();
+        }
+
+        @Override
+        public void send(int i) {
+            first.publish(i);
+        }
+
+        @Override
+        public void close() {
+            first.interrupt();
+            second.interrupt();
+            try {
+                first.join(10_000);
+                second.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private static final class Stage extends Thread {
+            private final AtomicLong latest = new AtomicLong(-1);
+            private final Stage next;
+            private final Receiver receiver;
+
+            Stage(String name, Stage next, Receiver receiver) {
+                super(name);
+                setDaemon(true);
+                this.next = next;
+                this.receiver = receiver;
+            }
+
+            void publish(long i) {
+                latest.set(i);
+                LockSupport.unpark(this);
+            }
+
+            @Override
+            public void run() {
+                long done = -1;
+                while (!isInterrupted()) {
+                    long now = latest.get();
+                    if (now == done) {
+                        LockSupport.park(this);
+                        continue;
+                    }
+                    if (next != null) {
+                        next.publish(now);
+                    } else {
+                        receiver.received((int) (now - done) * MESSAGE);
+                    }
+                    done = now;
+                }
+            }
         }
     }
 
@@ -321,7 +410,7 @@ public final class SocketFloor {
         Map<String, String> o = SyncBench.namedArguments(args, List.of("transports", "routes", "rate", "seconds", "warmup-seconds",
                 "runs", "out"));
         List<String> transports = List.of(o.getOrDefault("transports", "uds,tcp").split(","));
-        List<Route> routes = Arrays.stream(o.getOrDefault("routes", "netty,jdk-handoff,jdk-direct").split(",")).map(Route::of).toList();
+        List<Route> routes = Arrays.stream(o.getOrDefault("routes", "threads,netty,jdk-handoff,jdk-direct").split(",")).map(Route::of).toList();
         int rate = Integer.parseInt(o.getOrDefault("rate", "10000"));
         double seconds = Double.parseDouble(o.getOrDefault("seconds", "5"));
         double warmup = Double.parseDouble(o.getOrDefault("warmup-seconds", "3"));
@@ -332,38 +421,54 @@ public final class SocketFloor {
         md.append("\n### The floor: bare sockets, nothing of BlazeDB (SocketFloor)\n\n");
         md.append(SyncBench.fmt("The latency scenario's sender (open loop at %,d messages/s, the same yielding wait, latency from "
                 + "each message's due time, %.0f s measured after %.0f s, median of %d runs) sending 100-byte messages in the "
-                + "same process, over three routes: a Reactor Netty connection (the client's event loop writes, the server's "
-                + "event loop records each arrival: two thread wake-ups per message, the path a sync session's frames take); "
-                + "plain JDK blocking sockets with the same two wake-ups (the sender hands each message to a writer thread, "
-                + "a reader thread records it); and plain JDK sockets with one wake-up (the sender writes itself). What the "
-                + "sync latency over a socket cannot go below on this machine.%n%n", rate, seconds, warmup, runs));
+                + "same process, over four routes: no socket at all (the sender wakes a thread that wakes the one recording "
+                + "each arrival: what the scheduler alone costs); a Reactor Netty connection (the client's event loop writes, "
+                + "the server's event loop records each arrival: two thread wake-ups per message, the path a sync session's "
+                + "frames take); plain JDK blocking sockets with the same two wake-ups (the sender hands each message to a "
+                + "writer thread, a reader thread records it); and plain JDK sockets with one wake-up (the sender writes "
+                + "itself). What the sync latency over a socket cannot go below on this machine.%n%n", rate, seconds, warmup,
+                runs));
         md.append("| socket | route | wake-ups | p50 | p90 | p99 | p99.9 | max | runs' p99 |\n|---|---|---|---|---|---|---|---|---|\n");
         StringBuilder json = new StringBuilder("{\n  \"rate\": ").append(rate).append(",\n  \"floors\": [\n");
         boolean firstRun = true;
+        List<Map.Entry<String, Route>> pairs = new ArrayList<>();
+        routes.stream().filter(r -> !r.usesSocket()).forEach(r -> pairs.add(Map.entry("none", r)));
         for (String t : transports) {
-            for (Route route : routes) {
-                List<Floor> fs = new ArrayList<>();
-                for (int r = 0; r < runs; r++) {
-                    Floor f = measure(t, route, rate, seconds, warmup);
-                    System.out.printf("%s %s floor at %,d/s, run %d: p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us%n",
-                            t, route.option, f.rate(), r + 1, f.p50(), f.p90(), f.p99(), f.p999(), f.max());
-                    fs.add(f);
-                    json.append(firstRun ? "" : ",\n").append(SyncBench.fmt("    {\"transport\": \"%s\", \"route\": \"%s\", "
-                            + "\"count\": %d, \"p50\": %.1f, \"p90\": %.1f, \"p99\": %.1f, \"p999\": %.1f, \"max\": %.1f}",
-                            t, route.option, f.count(), f.p50(), f.p90(), f.p99(), f.p999(), f.max()));
-                    firstRun = false;
-                }
-                md.append(SyncBench.fmt("| %s | %s | %d | %.1f us | %.1f us | %.1f us | %.1f us | %.1f us | %s |%n",
-                        t.equals("uds") ? "Unix socket" : "TCP loopback", route.description, route.wakeUps,
-                        SyncBench.median(fs, Floor::p50), SyncBench.median(fs, Floor::p90), SyncBench.median(fs, Floor::p99),
-                        SyncBench.median(fs, Floor::p999), SyncBench.median(fs, Floor::max),
-                        fs.stream().map(f -> SyncBench.fmt("%.0f", f.p99())).collect(Collectors.joining(", "))));
+            routes.stream().filter(Route::usesSocket).forEach(r -> pairs.add(Map.entry(t, r)));
+        }
+        for (Map.Entry<String, Route> pair : pairs) {
+            String t = pair.getKey();
+            Route route = pair.getValue();
+            List<Floor> fs = new ArrayList<>();
+            for (int r = 0; r < runs; r++) {
+                Floor f = measure(t, route, rate, seconds, warmup);
+                System.out.printf("%s %s floor at %,d/s, run %d: p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us%n",
+                        t, route.option, f.rate(), r + 1, f.p50(), f.p90(), f.p99(), f.p999(), f.max());
+                fs.add(f);
+                json.append(firstRun ? "" : ",\n").append(SyncBench.fmt("    {\"transport\": \"%s\", \"route\": \"%s\", "
+                        + "\"count\": %d, \"p50\": %.1f, \"p90\": %.1f, \"p99\": %.1f, \"p999\": %.1f, \"max\": %.1f}",
+                        t, route.option, f.count(), f.p50(), f.p90(), f.p99(), f.p999(), f.max()));
+                firstRun = false;
             }
+            md.append(SyncBench.fmt("| %s | %s | %d | %.1f us | %.1f us | %.1f us | %.1f us | %.1f us | %s |%n",
+                    socketName(t), route.description, route.wakeUps,
+                    SyncBench.median(fs, Floor::p50), SyncBench.median(fs, Floor::p90), SyncBench.median(fs, Floor::p99),
+                    SyncBench.median(fs, Floor::p999), SyncBench.median(fs, Floor::max),
+                    fs.stream().map(f -> SyncBench.fmt("%.0f", f.p99())).collect(Collectors.joining(", "))));
         }
         json.append("\n  ]\n}\n");
         Files.writeString(out.resolve("socket-floor.md"), md);
         Files.writeString(out.resolve("socket-floor.json"), json);
         System.out.print(md);
         System.out.println("written: " + out.resolve("socket-floor.md") + ", " + out.resolve("socket-floor.json"));
+    }
+
+    /** The report's name for a transport option. */
+    static String socketName(String transport) {
+        return switch (transport) {
+            case "uds" -> "Unix socket";
+            case "tcp" -> "TCP loopback";
+            default -> "none";
+        };
     }
 }

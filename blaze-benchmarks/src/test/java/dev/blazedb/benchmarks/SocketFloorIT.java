@@ -1,13 +1,14 @@
 package dev.blazedb.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SocketFloor over a real Unix socket and TCP loopback, every route, with tiny numbers: every message arrives and the report is written. */
+/** SocketFloor over a real Unix socket and TCP loopback (and without one), every route, with tiny numbers: every message arrives and the report is written. */
 class SocketFloorIT {
 
     @TempDir
@@ -19,21 +20,30 @@ class SocketFloorIT {
                 "--out", out.toString()});
         String report = Files.readString(out.resolve("socket-floor.md"));
         String json = Files.readString(out.resolve("socket-floor.json"));
-        for (String transport : new String[] {"uds", "tcp"}) {
-            for (SocketFloor.Route route : SocketFloor.Route.values()) {
+        for (SocketFloor.Route route : SocketFloor.Route.values()) {
+            for (String transport : route.usesSocket() ? new String[] {"uds", "tcp"} : new String[] {"none"}) {
                 assertThat(json).contains("\"transport\": \"" + transport + "\", \"route\": \"" + route.option + "\", \"count\": 1000");
-                assertThat(report).contains("| " + (transport.equals("uds") ? "Unix socket" : "TCP loopback") + " | " + route.description + " | "
+                assertThat(report).contains("| " + SocketFloor.socketName(transport) + " | " + route.description + " | "
                         + route.wakeUps + " |");
             }
         }
+        assertThat(json).doesNotContain("\"transport\": \"uds\", \"route\": \"threads\"");
     }
 
     @Test
     void everyMessageIsCountedOnce() throws Exception {
         for (SocketFloor.Route route : SocketFloor.Route.values()) {
-            SocketFloor.Floor f = SocketFloor.measure("tcp", route, 5000, 0.2, 0.1);
+            SocketFloor.Floor f = SocketFloor.measure(route.usesSocket() ? "tcp" : "none", route, 5000, 0.2, 0.1);
             assertThat(f.count()).as(route.option).isEqualTo(1000);
             assertThat(f.p50()).as(route.option).isPositive().isLessThanOrEqualTo(f.p99());
         }
+    }
+
+    @Test
+    void aRouteRefusesATransportItCannotUse() {
+        assertThatThrownBy(() -> SocketFloor.measure("tcp", SocketFloor.Route.THREADS, 1000, 0.1, 0.1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs transport none");
+        assertThatThrownBy(() -> SocketFloor.measure("none", SocketFloor.Route.NETTY, 1000, 0.1, 0.1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs transport uds or tcp");
     }
 }
