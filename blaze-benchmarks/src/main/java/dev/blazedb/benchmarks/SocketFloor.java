@@ -418,7 +418,7 @@ public final class SocketFloor {
         Path out = Path.of(o.getOrDefault("out", "target/socket-floor"));
         Files.createDirectories(out);
         StringBuilder md = new StringBuilder();
-        md.append("\n### The floor: bare sockets, nothing of BlazeDB (SocketFloor)\n\n");
+        md.append("\n### The floor: bare threads and sockets, nothing of BlazeDB (SocketFloor)\n\n");
         md.append(SyncBench.fmt("The latency scenario's sender (open loop at %,d messages/s, the same yielding wait, latency from "
                 + "each message's due time, %.0f s measured after %.0f s, median of %d runs) sending 100-byte messages in the "
                 + "same process, over four routes: no socket at all (the sender wakes a thread that wakes the one recording "
