@@ -14,7 +14,12 @@ import dev.blazedb.internal.storage.FrameCipher;
 import dev.blazedb.internal.storage.LogFormat;
 import dev.blazedb.internal.storage.NonceSource;
 import dev.blazedb.internal.storage.StorageEngine;
+import java.lang.reflect.Field;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -175,31 +181,31 @@ class EntryGroupTest {
     void aFrameOfANewerPayloadVersionStopsTheOpenAndIsNeverTruncated() throws Exception {
         Path file = dir.resolve("newer.blazedb");
         Map<UUID, BlazeDataRecord> expected;
-        javax.crypto.SecretKey dataKey;
+        SecretKey dataKey;
         try (BlazeDBClient db = open(file, options().checkpointOnClose(false).build())) {
             expected = insertMany(db, mixed(10));
-            java.lang.reflect.Field key = StorageEngine.class.getDeclaredField("dataKey");
+            Field key = StorageEngine.class.getDeclaredField("dataKey");
             key.setAccessible(true);
-            dataKey = (javax.crypto.SecretKey) key.get(engine(db));
+            dataKey = (SecretKey) key.get(engine(db));
         }
-        byte[] log = java.nio.file.Files.readAllBytes(file);
+        byte[] log = Files.readAllBytes(file);
         byte[] logId = LogFormat.Header.parse(log, log.length, file.toString()).logId();
         long at = log.length;
         byte[] plain = new byte[100];
         plain[0] = 3; // a payload version after the entry group's 2
         byte[] frame = new byte[FrameCipher.frameLength(plain.length)];
         System.arraycopy(plain, 0, frame, LogFormat.FRAME_HEADER_LENGTH, plain.length);
-        new FrameCipher(dataKey, new NonceSource(new java.security.SecureRandom())).seal(frame, 0, plain.length, logId, at);
-        java.nio.file.Files.write(file, frame, java.nio.file.StandardOpenOption.APPEND);
-        long size = java.nio.file.Files.size(file);
+        new FrameCipher(dataKey, new NonceSource(new SecureRandom())).seal(frame, 0, plain.length, logId, at);
+        Files.write(file, frame, StandardOpenOption.APPEND);
+        long size = Files.size(file);
 
         for (BlazeOptions o : List.of(options().checkpointOnClose(false).build(), options().salvage(true).build())) {
             assertThatThrownBy(() -> open(file, o)).isInstanceOf(CorruptDatabaseException.class)
                     .hasMessageContaining("newer version of BlazeDB")
                     .satisfies(e -> assertThat(((CorruptDatabaseException) e).position()).isEqualTo(at));
-            assertThat(java.nio.file.Files.size(file)).isEqualTo(size);
+            assertThat(Files.size(file)).isEqualTo(size);
         }
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.truncate(at);
         }
         try (BlazeDBClient db = open(file)) {
@@ -236,7 +242,7 @@ class EntryGroupTest {
             }
         }
         // Replaying the whole log: the open fails naming the frame.
-        java.nio.file.Files.delete(Checkpoint.file(file));
+        Files.delete(Checkpoint.file(file));
         assertThatThrownBy(() -> open(file)).isInstanceOf(CorruptDatabaseException.class)
                 .satisfies(e -> assertThat(((CorruptDatabaseException) e).position()).isEqualTo(victimPos));
         // Salvage skips exactly that frame's entries.

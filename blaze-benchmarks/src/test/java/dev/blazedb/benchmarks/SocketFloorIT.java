@@ -30,6 +30,10 @@ class SocketFloorIT {
         assertThat(json).doesNotContain("\"transport\": \"uds\", \"route\": \"threads\"");
     }
 
+    /**
+     * {@code measure} fails when a message is counted before the bytes that carry it arrived
+     * (counted twice: its arrival would precede its send) and when one never arrives (after 60 s).
+     */
     @Test
     void everyMessageIsCountedOnce() throws Exception {
         for (SocketFloor.Route route : SocketFloor.Route.values()) {
