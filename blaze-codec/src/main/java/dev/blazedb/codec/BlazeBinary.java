@@ -1828,29 +1828,41 @@ public final class BlazeBinary {
      * <p>The copy holds the record's bytes and, after them, where each value begins (an int
      * per field): one array for both.
      */
-    private static BlazeDataRecord lazyRecord(byte[] b, int base, int end) {
+    private static BlazeDataRecord lazyRecord(byte[] input, int base, int end) {
         int length = end - base;
-        if (length < HEADER_LENGTH || (int) INT.get(b, base) != MAGIC_INT || b[base + 4] != MAGIC[4]) {
+        if (length <= HEADER_LENGTH) {
             return null;
         }
-        int version = b[base + OFFSET_VERSION];
+        int count = (short) SHORT.get(input, base + OFFSET_FIELD_COUNT) & 0xFFFF;
+        if (count == 0 || count > Shape.MAX_FIELDS) {
+            return null;
+        }
+        // Copied first and checked in the copy: what is checked is what the record keeps, even
+        // if the caller changes its array meanwhile; and an array that is filled by a copy
+        // straight after it is made is not zeroed first.
+        byte[] b = new byte[length + 4 * count];
+        System.arraycopy(input, base, b, 0, length);
+        end = length;
+        if ((int) INT.get(b, 0) != MAGIC_INT || b[4] != MAGIC[4]
+                || ((short) SHORT.get(b, OFFSET_FIELD_COUNT) & 0xFFFF) != count) {
+            return null;
+        }
+        int version = b[OFFSET_VERSION];
         if (version == VERSION_CRC32) {
             if (length < HEADER_LENGTH + CRC_LENGTH) {
                 return null;
             }
             end -= CRC_LENGTH;
-            length -= CRC_LENGTH;
             CRC32 crc = new CRC32();
-            crc.update(b, base, length);
+            crc.update(b, 0, end);
             if ((int) crc.getValue() != (int) INT.get(b, end)) {
                 return null;
             }
         } else if (version != VERSION_PLAIN) {
             return null;
         }
-        int count = (short) SHORT.get(b, base + OFFSET_FIELD_COUNT) & 0xFFFF;
-        int p = base + HEADER_LENGTH;
-        if (count == 0 || count > Shape.MAX_FIELDS || p >= end) {
+        int p = HEADER_LENGTH;
+        if (p >= end) {
             return null;
         }
         Shape shape = SHAPES[Shape.slot(count, b, p, end)];
@@ -1858,7 +1870,6 @@ public final class BlazeBinary {
             return null;
         }
         byte[] ids = shape.ids;
-        byte[] copy = new byte[length + 4 * count];
         for (int i = 0; i < count; i++) {
             int id = ids[i];
             if (id != 0) {
@@ -1874,7 +1885,7 @@ public final class BlazeBinary {
                 }
                 p += n;
             }
-            INT.set(copy, length + 4 * i, p - base);
+            INT.set(b, length + 4 * i, p);
             // The fixed-size kinds here, the rest in skip(): the loop stays small enough for
             // the JIT to keep whole.
             int size = p < end ? FIXED_SIZES[b[p] & 0xFF] : 0;
@@ -1887,8 +1898,7 @@ public final class BlazeBinary {
         if (p != end) {
             return null;
         }
-        System.arraycopy(b, base, copy, 0, length);
-        return shape.prototype.withLazyValues(new LazyValues(copy, length));
+        return shape.prototype.withLazyValues(new LazyValues(b, length));
     }
 
     /**
@@ -2120,7 +2130,7 @@ public final class BlazeBinary {
      * each value begins. Each value is decoded, by the decoder's own code, when first read.
      */
     private static final class LazyValues implements BlazeDataRecord.ValueSource {
-        /** The record's bytes (without a CRC32 trailer), then an int per field: where its value begins. */
+        /** The record's bytes (a version 2 record's CRC32 trailer too), then an int per field: where its value begins. */
         private final byte[] bytes;
         private final int length;
 

@@ -1,5 +1,7 @@
 package dev.blazedb.data;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -30,14 +32,31 @@ public final class BlazeDataRecord {
 
     private final String[] keys;
     /**
-     * The values; in a record made by {@link #withLazyValues}, null until first read, when
-     * {@link #source} supplies them. A value is immutable and reached only through final
-     * fields, so threads that race to fill a slot each store an equal value, and a thread that
-     * sees a value sees all of it.
+     * The values given up front; null in a record made by {@link #withLazyValues}, whose
+     * values {@link #source} supplies into {@link #loaded} when each is first read. A value is
+     * immutable and reached only through final fields, so threads that race to fill a slot
+     * each store an equal value, and a thread that sees a value sees all of it.
      */
     private final BlazeValue[] values;
     /** Supplies values not read yet; null when every value was given up front. */
     private final ValueSource source;
+    /**
+     * The values of a record made by {@link #withLazyValues} read so far, each slot null until
+     * its value is read; the array is made on the first read (most decoded records are passed
+     * on unread). Threads that race to make it may each install one: they hold equal values,
+     * so nothing but work is lost. Null for a record whose values were given up front.
+     */
+    @SuppressWarnings("unused") // reached through LOADED
+    private BlazeValue[] loaded;
+    private static final VarHandle LOADED;
+
+    static {
+        try {
+            LOADED = MethodHandles.lookup().findVarHandle(BlazeDataRecord.class, "loaded", BlazeValue[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** The {@link #fields()} view, made on first use; immutable, so racing makes only copies. */
     private SortedArrayMap view;
 
@@ -72,7 +91,7 @@ public final class BlazeDataRecord {
 
     private BlazeDataRecord(String[] keys, ValueSource source) {
         this.keys = keys;
-        this.values = new BlazeValue[keys.length];
+        this.values = null;
         this.source = source;
     }
 
@@ -133,19 +152,32 @@ public final class BlazeDataRecord {
 
     /** Every value, made first where a {@link ValueSource} has not made it yet. */
     private BlazeValue[] allValues() {
-        if (source != null) {
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] == null) {
-                    load(i);
-                }
+        BlazeValue[] v = values;
+        if (v != null) {
+            return v;
+        }
+        v = loaded();
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] == null) {
+                load(v, i);
             }
         }
-        return values;
+        return v;
     }
 
-    private BlazeValue load(int index) {
+    /** The array of a lazy record's values read so far, made by the first thread to need it. */
+    private BlazeValue[] loaded() {
+        BlazeValue[] v = (BlazeValue[]) LOADED.getAcquire(this);
+        if (v == null) {
+            v = new BlazeValue[keys.length];
+            LOADED.setRelease(this, v);
+        }
+        return v;
+    }
+
+    private BlazeValue load(BlazeValue[] loaded, int index) {
         BlazeValue value = Objects.requireNonNull(source.value(index), "value");
-        values[index] = value;
+        loaded[index] = value;
         return value;
     }
 
@@ -192,8 +224,13 @@ public final class BlazeDataRecord {
      * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
      */
     public BlazeValue valueAt(int index) {
-        BlazeValue value = values[index];
-        return value != null ? value : load(index);
+        BlazeValue[] v = values;
+        if (v != null) {
+            return v[index];
+        }
+        v = loaded();
+        BlazeValue value = v[index];
+        return value != null ? value : load(v, index);
     }
 
     private BlazeValue find(String key) {
