@@ -1818,10 +1818,10 @@ public final class BlazeBinary {
     }
 
     /**
-     * The record in {@code b} from {@code base} to {@code end} when it is well-formed and its keys
-     * are those of the shape cached for it, byte for byte: its values are checked now by
+     * The record in {@code input} from {@code base} to {@code end} when it is well-formed and its
+     * keys are those of the shape cached for it, byte for byte: its values are checked now by
      * {@link #skip}, which accepts only what the eager decoder decodes without an error, and
-     * made when first read from a private copy of the bytes (docs/decisions/0002). Null for
+     * made when first read from a private copy of the bytes, the one checked (docs/decisions/0002). Null for
      * anything else (another shape, or any doubt about the input): the eager decoder then
      * decodes the record or reports the input's first error. Throws nothing.
      *
@@ -1837,9 +1837,13 @@ public final class BlazeBinary {
         if (count == 0 || count > Shape.MAX_FIELDS) {
             return null;
         }
-        // Copied first and checked in the copy: what is checked is what the record keeps, even
-        // if the caller changes its array meanwhile; and an array that is filled by a copy
-        // straight after it is made is not zeroed first.
+        Shape shape = SHAPES[Shape.slot(count, input, base + HEADER_LENGTH, end)];
+        if (shape == null || shape.ids.length != count) {
+            return null;
+        }
+        // Copied first and checked in the copy, keys included: what is checked is what the
+        // record keeps, even if the caller changes its array meanwhile; and an array filled by
+        // a copy straight after it is made is not zeroed first.
         byte[] b = new byte[length + 4 * count];
         System.arraycopy(input, base, b, 0, length);
         end = length;
@@ -1862,13 +1866,6 @@ public final class BlazeBinary {
             return null;
         }
         int p = HEADER_LENGTH;
-        if (p >= end) {
-            return null;
-        }
-        Shape shape = SHAPES[Shape.slot(count, b, p, end)];
-        if (shape == null || shape.ids.length != count) {
-            return null;
-        }
         byte[] ids = shape.ids;
         for (int i = 0; i < count; i++) {
             int id = ids[i];
