@@ -12,7 +12,8 @@
  *   <li>transport fault injection: {@link dev.blazedb.test.FaultInjector} breaks connections
  *       underneath the protocol, {@link dev.blazedb.test.GatedServerTransport} stalls a receiver;</li>
  *   <li>{@link dev.blazedb.test.FileIoBlockHoundIntegration}: file-channel I/O counts as blocking
- *       for BlockHound.</li>
+ *       for BlockHound; {@link dev.blazedb.test.TestHarnessBlockHoundIntegration}: StepVerifier's
+ *       own waits and Netty's buffer allocator's short locks do not.</li>
  * </ul>
  */
 package dev.blazedb.test;
