@@ -1510,7 +1510,7 @@ public final class BlazeBinary {
 
         /** A small int, int, double, bool or uuid in full inside the input, or null (and the position unmoved). */
         private BlazeValue commonScalar(int tag, int p, int remain) {
-            int size = FIXED_SIZES[tag];
+            int size = fixedSize(tag);
             if (size > 0 && size - 1 <= remain) {
                 pos = p + size;
                 return fixedValue(b, p, tag);
@@ -1885,7 +1885,7 @@ public final class BlazeBinary {
             INT.set(b, length + 4 * i, p);
             // The fixed-size kinds here, the rest in skip(): the loop stays small enough for
             // the JIT to keep whole.
-            int size = p < end ? FIXED_SIZES[b[p] & 0xFF] : 0;
+            int size = p < end ? fixedSize(b[p] & 0xFF) : 0;
             if (size > 0 && size <= end - p) {
                 p += size;
             } else if ((p = skip(b, p, end, 0)) < 0) {
@@ -1899,23 +1899,32 @@ public final class BlazeBinary {
     }
 
     /**
-     * The whole size (tag included) of a value of each tag whose size the tag alone gives and
-     * which decodes whatever its payload holds; 0 for the others.
+     * The whole size (tag included) of a value of a kind whose size the tag alone gives and which
+     * decodes whatever its payload holds; 0 for the others. Branches, not a table: in a walk over
+     * values the next position then follows from the (predicted) branch taken rather than from a
+     * table entry loaded after the tag, so the walk does not wait for two loads per value
+     * (standard record decode 0.89 against the table, side by side).
      */
-    private static final byte[] FIXED_SIZES = new byte[256];
-
-    static {
-        FIXED_SIZES[TAG_SMALL_INT] = 2;
-        FIXED_SIZES[TAG_BOOL] = 2;
-        FIXED_SIZES[TAG_INT] = 9;
-        FIXED_SIZES[TAG_DOUBLE] = 9;
-        FIXED_SIZES[TAG_UUID] = 17;
-        FIXED_SIZES[TAG_NULL] = 1;
-        FIXED_SIZES[TAG_EMPTY_STRING] = 1;
+    private static int fixedSize(int tag) {
+        switch (tag) {
+            case TAG_SMALL_INT:
+            case TAG_BOOL:
+                return 2;
+            case TAG_INT:
+            case TAG_DOUBLE:
+                return 9;
+            case TAG_UUID:
+                return 17;
+            case TAG_NULL:
+            case TAG_EMPTY_STRING:
+                return 1;
+            default:
+                return 0;
+        }
     }
 
     /**
-     * The value of a kind that {@link #FIXED_SIZES} gives a size for, whose tag {@code tag} is at
+     * The value of a kind that {@link #fixedSize} gives a size for, whose tag {@code tag} is at
      * {@code p} and whose payload the caller has checked is inside {@code b}; null for any
      * other tag.
      */
@@ -2005,7 +2014,7 @@ public final class BlazeBinary {
                 int count = (short) SHORT.get(b, p) & 0xFFFF;
                 p += 2;
                 for (int i = 0; i < count && p >= 0; i++) {
-                    int size = p < end ? FIXED_SIZES[b[p] & 0xFF] : 0;
+                    int size = p < end ? fixedSize(b[p] & 0xFF) : 0;
                     p = size > 0 && size <= end - p ? p + size : skip(b, p, end, depth + 1);
                 }
                 return p;
@@ -2038,7 +2047,7 @@ public final class BlazeBinary {
             previous = key;
             previousLength = length;
             p = key + length;
-            int size = p < end ? FIXED_SIZES[b[p] & 0xFF] : 0;
+            int size = p < end ? fixedSize(b[p] & 0xFF) : 0;
             if (size > 0 && size <= end - p) {
                 p += size;
             } else if ((p = skip(b, p, end, depth)) < 0) {
