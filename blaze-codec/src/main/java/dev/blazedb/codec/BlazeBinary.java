@@ -536,15 +536,25 @@ public final class BlazeBinary {
             int count = record.size();
             for (int i = from; i < count; i++) {
                 String key = record.keyAt(i);
+                BlazeValue value = record.valueAt(i);
                 try {
                     int id = tableId(key);
                     if (id != 0) {
-                        ensure(1);
-                        buf[pos++] = (byte) id;
+                        ensure(1 + 17);
+                        byte[] b = buf;
+                        int p = pos;
+                        b[p] = (byte) id;
+                        // A value of fixed size follows at once, the position kept in a register.
+                        int end = scalar(value, b, p + 1);
+                        if (end > 0) {
+                            pos = end;
+                            continue;
+                        }
+                        pos = p + 1;
                     } else {
                         longKey(key);
                     }
-                    value(record.valueAt(i));
+                    value(value);
                 } catch (Refusal e) {
                     throw refuse(key, e.getMessage());
                 }
@@ -601,34 +611,45 @@ public final class BlazeBinary {
             ensure(17);
             byte[] b = buf;
             int p = pos;
+            int end = scalar(value, b, p);
+            if (end > 0) {
+                pos = end;
+            } else {
+                otherValue(value, b, p);
+            }
+        }
+
+        /**
+         * Writes an int, double, bool or uuid at {@code p}, where 17 bytes are reserved, and
+         * returns the position after it; 0 (writing nothing) for any other kind.
+         */
+        private static int scalar(BlazeValue value, byte[] b, int p) {
             if (value instanceof BlazeValue.IntValue v) {
                 long n = v.value();
                 if ((n & ~0xFFL) == 0) {
                     b[p] = TAG_SMALL_INT;
                     b[p + 1] = (byte) n;
-                    pos = p + 2;
-                } else {
-                    b[p] = TAG_INT;
-                    LONG.set(b, p + 1, n);
-                    pos = p + 9;
+                    return p + 2;
                 }
+                b[p] = TAG_INT;
+                LONG.set(b, p + 1, n);
+                return p + 9;
             } else if (value instanceof BlazeValue.DoubleValue v) {
                 b[p] = TAG_DOUBLE;
                 LONG.set(b, p + 1, Double.doubleToRawLongBits(v.value()));
-                pos = p + 9;
+                return p + 9;
             } else if (value instanceof BlazeValue.BoolValue v) {
                 b[p] = TAG_BOOL;
                 b[p + 1] = (byte) (v.value() ? 1 : 0);
-                pos = p + 2;
+                return p + 2;
             } else if (value instanceof BlazeValue.UuidValue v) {
                 UUID uuid = v.value();
                 b[p] = TAG_UUID;
                 LONG.set(b, p + 1, uuid.getMostSignificantBits());
                 LONG.set(b, p + 9, uuid.getLeastSignificantBits());
-                pos = p + 17;
-            } else {
-                otherValue(value, b, p);
+                return p + 17;
             }
+            return 0;
         }
 
         /** Writes a date, array, dictionary, data, vector or null; 17 bytes are reserved at {@code p}. */
