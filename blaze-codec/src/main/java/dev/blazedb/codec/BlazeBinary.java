@@ -1842,9 +1842,10 @@ public final class BlazeBinary {
      * The record in {@code input} from {@code base} to {@code end} when it is well-formed and its
      * keys are those of the shape cached for it, byte for byte: its values are checked now by
      * {@link #skip}, which accepts only what the eager decoder decodes without an error, and
-     * made when first read from a private copy of the bytes, the one checked (docs/decisions/0002). Null for
-     * anything else (another shape, or any doubt about the input): the eager decoder then
-     * decodes the record or reports the input's first error. Throws nothing.
+     * made when first read from a private copy of the bytes, the copy that was checked
+     * (docs/decisions/0002). Null for anything else (another shape, or any doubt about the
+     * input): the eager decoder then decodes the record or reports the input's first error.
+     * Throws nothing.
      *
      * <p>The copy holds the record's bytes and, after them, where each value begins (an int
      * per field): one array for both.
@@ -1924,7 +1925,7 @@ public final class BlazeBinary {
      * decodes whatever its payload holds; 0 for the others. Branches, not a table: in a walk over
      * values the next position then follows from the (predicted) branch taken rather than from a
      * table entry loaded after the tag, so the walk does not wait for two loads per value
-     * (standard record decode 0.89 against the table, side by side).
+     * (standard record decode 0.79-0.89 against the table, side by side).
      */
     private static int fixedSize(int tag) {
         switch (tag) {
