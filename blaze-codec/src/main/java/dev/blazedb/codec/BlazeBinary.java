@@ -2114,24 +2114,22 @@ public final class BlazeBinary {
     /**
      * Whether the {@code n} bytes at {@code p} are well-formed UTF-8 (Unicode table 3-7, what
      * {@link Reader#utf8} accepts): ASCII eight bytes at a time, other sequences one by one.
-     * The last bytes of an ASCII string, fewer than eight, are read as the low bytes of the
-     * eight that end with them when the array holds eight bytes there (it does inside a record,
-     * whose header comes first): short strings and keys take one read instead of a loop.
+     * ASCII last bytes, fewer than eight, are read as the low bytes of the eight that end with
+     * them when the array holds eight bytes there (it does inside a record, whose header comes
+     * first): short strings and keys, and the end of a string after its last sequence, take one
+     * read instead of a loop.
      */
     static boolean validUtf8(byte[] b, int p, int n) {
         int stop = p + n;
         int i = p;
-        while (stop - i >= 8 && ((long) LONG.get(b, i) & 0x8080_8080_8080_8080L) == 0) {
-            i += 8;
-        }
-        int left = stop - i;
-        if (left < 8 && stop >= 8 && ((long) LONG.get(b, stop - 8) & 0x8080_8080_8080_8080L & ~(-1L << 8 * left)) == 0) {
-            return true;
-        }
-        while (i < stop) {
-            if (stop - i >= 8 && ((long) LONG.get(b, i) & 0x8080_8080_8080_8080L) == 0) {
+        while (true) {
+            while (stop - i >= 8 && ((long) LONG.get(b, i) & 0x8080_8080_8080_8080L) == 0) {
                 i += 8;
-                continue;
+            }
+            int left = stop - i;
+            if (left == 0 || left < 8 && stop >= 8
+                    && ((long) LONG.get(b, stop - 8) & 0x8080_8080_8080_8080L & ~(-1L << 8 * left)) == 0) {
+                return true;
             }
             int lead = b[i];
             if (lead >= 0) {
@@ -2145,7 +2143,7 @@ public final class BlazeBinary {
             int size = sequence & 0xFF;
             int min = (sequence >>> 8) & 0xFF;
             int max = sequence >>> 16;
-            if (stop - i < size) {
+            if (left < size) {
                 return false;
             }
             int second = b[i + 1] & 0xFF;
@@ -2159,7 +2157,6 @@ public final class BlazeBinary {
             }
             i += size;
         }
-        return true;
     }
 
     /**

@@ -165,7 +165,7 @@ public final class BlazeDataRecord {
         return v;
     }
 
-    /** The array of a lazy record's values read so far, made by the first thread to need it. */
+    /** The array of a lazy record's values read so far, made on the first read (see {@link #loaded}). */
     private BlazeValue[] loaded() {
         BlazeValue[] v = (BlazeValue[]) LOADED.getAcquire(this);
         if (v == null) {

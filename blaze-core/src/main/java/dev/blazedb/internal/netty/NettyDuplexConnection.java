@@ -281,12 +281,14 @@ public final class NettyDuplexConnection implements DuplexConnection {
         }
         if (first) {
             if (sent != null) {
-                LOG.warn("closing connection with {}: {}", remoteAddress, ErrorFrames.messageOf(sent));
                 if (sent instanceof Error) {
-                    // A bug, not the peer's doing: where it came from is worth a stack trace.
-                    LOG.warn("the error that closes the connection with " + remoteAddress, sent);
-                } else if (!(sent instanceof TransportException) && LOG.isDebugEnabled()) {
-                    LOG.debug("the failure that closes the connection with " + remoteAddress, sent);
+                    // A bug, not the peer's doing: the stack trace says where it came from.
+                    LOG.warn("closing connection with {}: {}", remoteAddress, ErrorFrames.messageOf(sent), sent);
+                } else {
+                    LOG.warn("closing connection with {}: {}", remoteAddress, ErrorFrames.messageOf(sent));
+                    if (!(sent instanceof TransportException) && LOG.isDebugEnabled()) {
+                        LOG.debug("the failure that closes the connection with " + remoteAddress, sent);
+                    }
                 }
             } else if (receiveTerminal != null) {
                 LOG.warn("connection with {} closed: {}", remoteAddress, receiveTerminal.getMessage());

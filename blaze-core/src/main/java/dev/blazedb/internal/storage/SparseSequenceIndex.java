@@ -12,7 +12,7 @@ public final class SparseSequenceIndex {
     public static final long INTERVAL = 1024;
 
     private long[] seqs = new long[64];
-    private long[] positions = new long[64];
+    private long[] addresses = new long[64];
     private int size;
     private final long start;
     /** Only read and written by the single writer (and the synchronized add). */
@@ -35,10 +35,10 @@ public final class SparseSequenceIndex {
         lastBlock = seq / INTERVAL;
         if (size == seqs.length) {
             seqs = Arrays.copyOf(seqs, size * 2);
-            positions = Arrays.copyOf(positions, size * 2);
+            addresses = Arrays.copyOf(addresses, size * 2);
         }
         seqs[size] = seq;
-        positions[size] = address;
+        addresses[size] = address;
         size++;
     }
 
@@ -46,18 +46,18 @@ public final class SparseSequenceIndex {
     public synchronized long floor(long seq) {
         int i = Arrays.binarySearch(seqs, 0, size, seq);
         if (i >= 0) {
-            return positions[i];
+            return addresses[i];
         }
         int ins = -i - 1;
-        return ins == 0 ? start : positions[ins - 1];
+        return ins == 0 ? start : addresses[ins - 1];
     }
 
     /** The samples whose frame lies below {@code limit}, as [seq, address] pairs. */
     public synchronized long[][] snapshot(long limit) {
         int n = 0;
-        while (n < size && EntryAddress.frame(positions[n]) < limit) {
+        while (n < size && EntryAddress.frame(addresses[n]) < limit) {
             n++;
         }
-        return new long[][] {Arrays.copyOf(seqs, n), Arrays.copyOf(positions, n)};
+        return new long[][] {Arrays.copyOf(seqs, n), Arrays.copyOf(addresses, n)};
     }
 }
