@@ -9,8 +9,10 @@ import dev.blazedb.data.BlazeDataRecord;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,10 +43,10 @@ public final class CodecCpuTime {
      */
     static Object sink;
 
-    private static final long WARM_UP_NANOS = 5_000_000_000L;
-    private static final int ROUNDS = 40;
+    static final long WARM_UP_NANOS = 5_000_000_000L;
+    static final int ROUNDS = 40;
     private static final long BATCH_NANOS = 2_000_000L;
-    private static final long JIT_QUIET_NANOS = 1_000_000_000L;
+    static final long JIT_QUIET_NANOS = 1_000_000_000L;
     private static final long MAX_WARM_UP_NANOS = 60_000_000_000L;
 
     private CodecCpuTime() {
@@ -71,31 +73,38 @@ public final class CodecCpuTime {
             child(args[1], args[2]);
             return;
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = System.getProperty("java.class.path");
         Map<String, double[]> nanos = new LinkedHashMap<>();
         for (int pass = 0; pass < 2; pass++) {
             for (String record : CodecReport.RECORDS) {
                 for (String jackson : JACKSON) {
-                    // -Xbatch: the measuring thread waits for each compilation, so a JIT thread
-                    // starved of CPU by other processes cannot leave the code half-optimised; a
-                    // fixed, pre-touched heap keeps the kernel's page faults (system time, which
-                    // thread CPU time includes) out of the batches.
-                    Process process = new ProcessBuilder(java, "-Xbatch", "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch",
-                            "-cp", classPath, CodecCpuTime.class.getName(),
-                            CHILD, record, jackson).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                    if (process.waitFor() != 0) {
-                        throw new IllegalStateException("the measuring JVM for " + record + " beside " + jackson + " failed");
-                    }
-                    parse(output, nanos);
+                    parse(runChild(CodecCpuTime.class, record, jackson), nanos);
                 }
             }
         }
         System.out.println(report(nanos));
     }
 
-    private static final String CHILD = "--child";
+    static final String CHILD = "--child";
+
+    /**
+     * Runs {@code main}'s {@code main(CHILD, args...)} in a JVM of its own and returns what it
+     * printed. -Xbatch: the measuring thread waits for each compilation, so a JIT thread starved
+     * of CPU by other processes cannot leave the code half-optimised; a fixed, pre-touched heap
+     * keeps the kernel's page faults (system time, which thread CPU time includes) out of the
+     * batches.
+     */
+    static String runChild(Class<?> main, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xbatch", "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch",
+                "-cp", System.getProperty("java.class.path"), main.getName(), CHILD));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("the measuring JVM " + main.getSimpleName() + " " + String.join(" ", args) + " failed");
+        }
+        return output;
+    }
     private static final String RESULT = "RESULT";
 
     /**
@@ -130,7 +139,12 @@ public final class CodecCpuTime {
         byte[] json = writer.writeValueAsBytes(value);
         ops.put(prefix + jackson + "Encode", () -> writer.writeValueAsBytes(value));
         ops.put(prefix + jackson + "Decode", () -> reader.readValue(json));
-        measure(threads, ops, ROUNDS, WARM_UP_NANOS, JIT_QUIET_NANOS).forEach((name, values) -> {
+        printResults(measure(threads, ops, ROUNDS, WARM_UP_NANOS, JIT_QUIET_NANOS));
+    }
+
+    /** Prints a {@link #RESULT} line per operation, for {@link #parse}. */
+    static void printResults(Map<String, double[]> nanos) {
+        nanos.forEach((name, values) -> {
             StringBuilder line = new StringBuilder(RESULT).append(' ').append(name.replace(' ', '/'));
             for (double nanosPerOp : values) {
                 line.append(' ').append(nanosPerOp);
@@ -218,9 +232,7 @@ public final class CodecCpuTime {
         out.append("| record | JVMs shared with | operation | batches | median ns | p10 ns |\n|---|---|---|---:|---:|---:|\n");
         Map<String, double[]> stats = new LinkedHashMap<>();
         nanos.forEach((name, values) -> {
-            double[] sorted = values.clone();
-            Arrays.sort(sorted);
-            double[] s = {sorted[sorted.length / 2], sorted[sorted.length / 10]};
+            double[] s = medianAndTenth(values);
             stats.put(name, s);
             String[] parts = name.split(" ");
             out.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %,.1f | %,.1f |%n",
@@ -241,8 +253,15 @@ public final class CodecCpuTime {
         return out.toString();
     }
 
+    /** {median, 10th percentile} of the values. */
+    static double[] medianAndTenth(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return new double[] {sorted[sorted.length / 2], sorted[sorted.length / 10]};
+    }
+
     /** Encode plus decode: {median, p10}, or null if either was not measured. */
-    private static double[] sum(Map<String, double[]> stats, String prefix) {
+    static double[] sum(Map<String, double[]> stats, String prefix) {
         double[] encode = stats.get(prefix + "Encode");
         double[] decode = stats.get(prefix + "Decode");
         return encode == null || decode == null ? null : new double[] {encode[0] + decode[0], encode[1] + decode[1]};
