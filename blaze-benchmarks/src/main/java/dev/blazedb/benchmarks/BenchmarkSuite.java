@@ -20,7 +20,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Every JMH benchmark the README quotes, in one command, with a report of each figure beside its
  * bar. This is the only source of the README's JMH figures; the codec's CPU-time figures come from
- * {@link CodecCpuTime}.
+ * {@link CodecCpuTime}, and its bound (codecs written for one record's layout) from {@link CodecBound}.
  *
  * <pre>
  * java -cp blaze-benchmarks/target/benchmarks.jar dev.blazedb.benchmarks.BenchmarkSuite [--quick] [--only codec|storage|sync] [--out DIR]

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.blazedb.codec.BlazeBinary;
 import dev.blazedb.data.BlazeDataRecord;
+import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,6 +105,7 @@ public final class CodecCpuTime {
         }
         return output;
     }
+
     private static final String RESULT = "RESULT";
 
     /**

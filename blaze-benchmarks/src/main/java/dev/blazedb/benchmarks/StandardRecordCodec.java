@@ -55,7 +55,7 @@ final class StandardRecordCodec {
 
     /** Each field's value tag, in field order. */
     private static final byte[] TAGS = {TAG_INT, TAG_UUID, TAG_BOOL, TAG_DOUBLE, TAG_STRING};
-    /** (After TAGS, which it reads.) The key bytes of each field, in field order, as BlazeBinary writes them. */
+    /** The key bytes of each field, in field order, as BlazeBinary writes them (read after TAGS is set). */
     private static final byte[][] KEYS = keyBytes(BlazeBinary.encode(BenchmarkRecords.standard()));
 
     private static final byte KEY_COUNT = KEYS[0][0];
