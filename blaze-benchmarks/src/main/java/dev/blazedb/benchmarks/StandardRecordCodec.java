@@ -117,12 +117,7 @@ final class StandardRecordCodec {
     /** Encodes with a loop over the fields: each key's bytes known, each value's kind found by its class. */
     @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): copies ASCII as is
     static byte[] encodeLoop(BlazeDataRecord record) {
-        checkShape(record);
-        byte[] b = SCRATCH.get();
-        INT.set(b, 0, MAGIC);
-        b[4] = MAGIC_LAST;
-        b[5] = 1;
-        SHORT.set(b, 6, (short) FIELDS);
+        byte[] b = start(record);
         int p = 8;
         for (int i = 0; i < FIELDS; i++) {
             byte[] key = KEYS[i];
@@ -167,12 +162,7 @@ final class StandardRecordCodec {
     /** Encodes with straight-line code: every position a constant up to the title's bytes. */
     @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): copies ASCII as is
     static byte[] encodeStraight(BlazeDataRecord record) {
-        checkShape(record);
-        byte[] b = SCRATCH.get();
-        INT.set(b, 0, MAGIC);
-        b[4] = MAGIC_LAST;
-        b[5] = 1;
-        SHORT.set(b, 6, (short) FIELDS);
+        byte[] b = start(record);
         b[AT_COUNT] = KEY_COUNT;
         b[AT_COUNT + 1] = TAG_INT;
         LONG.set(b, AT_COUNT + 2, wideInt(((BlazeValue.IntValue) record.valueAt(0)).value()));
@@ -195,6 +185,17 @@ final class StandardRecordCodec {
         INT.set(b, AT_TITLE + 2, n);
         title.getBytes(0, n, b, AT_TITLE_BYTES);
         return Arrays.copyOf(b, AT_TITLE_BYTES + n);
+    }
+
+    /** Checks the record's keys and returns this thread's scratch array with the header written. */
+    private static byte[] start(BlazeDataRecord record) {
+        checkShape(record);
+        byte[] b = SCRATCH.get();
+        INT.set(b, 0, MAGIC);
+        b[4] = MAGIC_LAST;
+        b[5] = 1;
+        SHORT.set(b, 6, (short) FIELDS);
+        return b;
     }
 
     private static void checkShape(BlazeDataRecord record) {
