@@ -23,8 +23,9 @@ import java.util.UUID;
  * every key, tag and length and the title's UTF-8, notes where each value begins and returns a
  * record whose values are made when first read, as {@link BlazeBinary#decode(byte[])} does. What
  * they leave out is what makes a codec general: finding a key's table id, the value kind's
- * dispatch (the straight-line form), room checks, other layouts. For anything else, the encoder
- * throws {@link IllegalArgumentException} and the decoder returns null.
+ * dispatch (the straight-line form), room checks, other layouts. For a record of another layout
+ * the encoders throw ({@link IllegalArgumentException}; {@link ClassCastException} for a value of
+ * a kind the layout does not have there), and the decoders return null for other bytes.
  *
  * <p>The layout (version 1, 94 bytes for record 0), keys in code-point order:
  * <pre>
@@ -205,7 +206,7 @@ final class StandardRecordCodec {
         for (int i = 0; i < FIELDS; i++) {
             String key = record.keyAt(i);
             if (key != FIELD_NAMES[i] && !key.equals(FIELD_NAMES[i])) {
-                throw new IllegalArgumentException("not the standard record's layout: field " + i + " is " + record.keyAt(i));
+                throw new IllegalArgumentException("not the standard record's layout: field " + i + " is " + key);
             }
         }
     }
