@@ -3,6 +3,7 @@ package dev.blazedb.benchmarks;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.blazedb.codec.BlazeBinary;
 import dev.blazedb.data.BlazeDataRecord;
 import java.lang.management.ManagementFactory;
@@ -56,8 +57,9 @@ public final class CodecBound {
             throw new IllegalStateException("a layout decoder does not give back the record");
         }
         Map<String, Object> map = BenchmarkRecords.toJava(record);
-        ObjectWriter writer = CodecBenchmark.jsonMapper().writerFor(new TypeReference<Map<String, Object>>() { });
-        ObjectReader reader = CodecBenchmark.jsonMapper().readerFor(new TypeReference<Map<String, Object>>() { });
+        JsonMapper mapper = CodecBenchmark.jsonMapper();
+        ObjectWriter writer = mapper.writerFor(new TypeReference<Map<String, Object>>() { });
+        ObjectReader reader = mapper.readerFor(new TypeReference<Map<String, Object>>() { });
         byte[] json = writer.writeValueAsBytes(map);
         Map<String, CodecCpuTime.Op> ops = new LinkedHashMap<>();
         ops.put("blazeBinaryEncode", () -> BlazeBinary.encode(record));

@@ -6,7 +6,6 @@ import dev.blazedb.data.BlazeValue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.UUID;
 
@@ -321,32 +320,16 @@ final class StandardRecordCodec {
         return (high & 0x8080_8080_8080_8080L) == 0;
     }
 
-    /** The values of a decoded record: its checked bytes, then where each value's tag is (an int per field). */
-    private static final class Values implements BlazeDataRecord.ValueSource {
-        private final byte[] bytes;
-        private final int length;
-
-        Values(byte[] bytes, int length) {
-            this.bytes = bytes;
-            this.length = length;
-        }
-
+    /**
+     * The values of a decoded record, made when read by decoding its checked bytes again with
+     * {@link BlazeBinary}: reading is not what the bound measures, and a decoder of its own here
+     * would only repeat the codec's. The decoders still note where each value begins, as
+     * BlazeBinary's lazy decoder does, so that they do the work it does.
+     */
+    private record Values(byte[] bytes, int length) implements BlazeDataRecord.ValueSource {
         @Override
         public BlazeValue value(int index) {
-            byte[] b = bytes;
-            int p = (int) INT.get(b, length + 4 * index);
-            switch (b[p]) {
-                case TAG_INT:
-                    return BlazeValue.integer((long) LONG.get(b, p + 1));
-                case TAG_DOUBLE:
-                    return BlazeValue.decimal(Double.longBitsToDouble((long) LONG.get(b, p + 1)));
-                case TAG_BOOL:
-                    return BlazeValue.bool(b[p + 1] != 0);
-                case TAG_UUID:
-                    return BlazeValue.uuid(new UUID((long) LONG.get(b, p + 1), (long) LONG.get(b, p + 9)));
-                default:
-                    return BlazeValue.string(new String(b, p + 5, (int) INT.get(b, p + 1), StandardCharsets.US_ASCII));
-            }
+            return BlazeBinary.decode(bytes, 0, length).valueAt(index);
         }
     }
 }

@@ -1905,12 +1905,7 @@ public final class BlazeBinary {
                 p += n;
             }
             INT.set(b, length + 4 * i, p);
-            // The fixed-size kinds here, the rest in skip(): the loop stays small enough for
-            // the JIT to keep whole.
-            int size = p < end ? fixedSize(b[p] & 0xFF) : 0;
-            if (size > 0 && size <= end - p) {
-                p += size;
-            } else if ((p = skip(b, p, end, 0)) < 0) {
+            if ((p = next(b, p, end, 0)) < 0) {
                 return null;
             }
         }
@@ -1992,6 +1987,16 @@ public final class BlazeBinary {
             return length == 0 || length > remain || !validUtf8(b, p, length) ? -1 : p + length;
         }
         switch (tag) {
+            case TAG_EMPTY_STRING:
+            case TAG_NULL:
+            case TAG_SMALL_INT:
+            case TAG_BOOL:
+            case TAG_INT:
+            case TAG_DOUBLE:
+            case TAG_UUID: {
+                int payload = fixedSize(tag) - 1;
+                return payload <= remain ? p + payload : -1;
+            }
             case TAG_STRING: {
                 if (remain < 4) {
                     return -1;
@@ -1999,17 +2004,6 @@ public final class BlazeBinary {
                 long length = (int) INT.get(b, p) & 0xFFFFFFFFL;
                 return length > remain - 4 || !validUtf8(b, p + 4, (int) length) ? -1 : p + 4 + (int) length;
             }
-            case TAG_EMPTY_STRING:
-            case TAG_NULL:
-                return p;
-            case TAG_SMALL_INT:
-            case TAG_BOOL:
-                return remain >= 1 ? p + 1 : -1;
-            case TAG_INT:
-            case TAG_DOUBLE:
-                return remain >= 8 ? p + 8 : -1;
-            case TAG_UUID:
-                return remain >= 16 ? p + 16 : -1;
             case TAG_DATE:
                 return remain >= 8 && epochSecond(Double.longBitsToDouble((long) LONG.get(b, p))) != NO_DATE ? p + 8 : -1;
             case TAG_DATA: {
@@ -2036,8 +2030,7 @@ public final class BlazeBinary {
                 int count = (short) SHORT.get(b, p) & 0xFFFF;
                 p += 2;
                 for (int i = 0; i < count && p >= 0; i++) {
-                    int size = p < end ? fixedSize(b[p] & 0xFF) : 0;
-                    p = size > 0 && size <= end - p ? p + size : skip(b, p, end, depth + 1);
+                    p = next(b, p, end, depth + 1);
                 }
                 return p;
             }
@@ -2046,6 +2039,15 @@ public final class BlazeBinary {
             default:
                 return -1;
         }
+    }
+
+    /**
+     * {@link #skip}, with a value of fixed size stepped over here: a few instructions that the
+     * JIT keeps inside the caller's loop over values, the other kinds in the call.
+     */
+    private static int next(byte[] b, int p, int end, int depth) {
+        int size = p < end ? fixedSize(b[p] & 0xFF) : 0;
+        return size > 0 && size <= end - p ? p + size : skip(b, p, end, depth);
     }
 
     /** {@link #skip} for the entries of a dictionary whose count is at {@code p}. */
@@ -2068,11 +2070,7 @@ public final class BlazeBinary {
             }
             previous = key;
             previousLength = length;
-            p = key + length;
-            int size = p < end ? fixedSize(b[p] & 0xFF) : 0;
-            if (size > 0 && size <= end - p) {
-                p += size;
-            } else if ((p = skip(b, p, end, depth)) < 0) {
+            if ((p = next(b, key + length, end, depth)) < 0) {
                 return -1;
             }
         }

@@ -281,14 +281,11 @@ public final class NettyDuplexConnection implements DuplexConnection {
         }
         if (first) {
             if (sent != null) {
-                if (sent instanceof Error) {
-                    // A bug, not the peer's doing: the stack trace says where it came from.
-                    LOG.warn("closing connection with {}: {}", remoteAddress, ErrorFrames.messageOf(sent), sent);
-                } else {
-                    LOG.warn("closing connection with {}: {}", remoteAddress, ErrorFrames.messageOf(sent));
-                    if (!(sent instanceof TransportException) && LOG.isDebugEnabled()) {
-                        LOG.debug("the failure that closes the connection with " + remoteAddress, sent);
-                    }
+                // An Error is a bug, not the peer's doing: its stack trace says where it came from.
+                boolean bug = sent instanceof Error;
+                LOG.warn("closing connection with {}: {}", remoteAddress, ErrorFrames.messageOf(sent), bug ? sent : null);
+                if (!bug && !(sent instanceof TransportException) && LOG.isDebugEnabled()) {
+                    LOG.debug("the failure that closes the connection with " + remoteAddress, sent);
                 }
             } else if (receiveTerminal != null) {
                 LOG.warn("connection with {} closed: {}", remoteAddress, receiveTerminal.getMessage());
